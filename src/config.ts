@@ -1,0 +1,252 @@
+// Reads the environment into one frozen Config; every key, its default and its meaning live here (CONTRACT.md §1, §5).
+
+/** Everything the IdP can be told from outside. Defaults make the first start need no setup. */
+export interface Config {
+  /** Port to listen on (`PORT`, default 3000). */
+  readonly port: number;
+  /** Interface to listen on (`HOST`, default 127.0.0.1). */
+  readonly host: string;
+  /** Public URL without trailing slash (`BASE_URL`); entityID = `${baseUrl}/saml/metadata`. */
+  readonly baseUrl: string;
+  /** `REDIS_URL`; undefined → in-process memory store. */
+  readonly redisUrl: string | undefined;
+  /** Folder of trusted SP metadata (`SP_METADATA_DIR`). */
+  readonly spMetadataDir: string;
+  /** PEM signing key / certificate files; undefined → dev pair in `devKeyDir`. */
+  readonly idpKeyFile: string | undefined;
+  readonly idpCertFile: string | undefined;
+  /** Git-ignored folder for the generated dev key pair (`DEV_KEY_DIR`). */
+  readonly devKeyDir: string;
+  /** `console` or `webhook` (`SMS_PROVIDER`). */
+  readonly smsProvider: 'console' | 'webhook';
+  /** `SMS_WEBHOOK_URL`, required for `webhook`. */
+  readonly smsWebhookUrl: string | undefined;
+  /** `SMS_WEBHOOK_TIMEOUT_MS`: no answer by then is a temporary failure. */
+  readonly smsWebhookTimeoutMs: number;
+  /** ISO regions whose numbers may receive codes (`SMS_COUNTRIES`); `'*'` for all. */
+  readonly smsCountries: readonly string[] | '*';
+  /** UI language when neither request nor browser names one we have (`DEFAULT_LOCALE`). */
+  readonly defaultLocale: string;
+  /** Require signed AuthnRequests from every SP (`WANT_AUTHN_REQUESTS_SIGNED`). */
+  readonly wantAuthnRequestsSigned: boolean;
+  /** The demo SP page at /demo (`DEMO_SP`, default on unless NODE_ENV=production). */
+  readonly demoSp: boolean;
+  /** Code lifetime in seconds (`OTP_TTL_SECONDS`, the seed's 15 minutes). */
+  readonly otpTtlSeconds: number;
+  /** Wrong entries per code before the flow ends with AuthnFailed (`OTP_MAX_ATTEMPTS`). */
+  readonly otpMaxAttempts: number;
+  /** SMS per login flow, the first one included (`OTP_MAX_SENDS_PER_FLOW`). */
+  readonly otpMaxSendsPerFlow: number;
+  /** Wait before a resend (`OTP_RESEND_COOLDOWN_SECONDS`). */
+  readonly otpResendCooldownSeconds: number;
+  /** SMS to one number per hour, across flows (`SMS_MAX_PER_PHONE`). */
+  readonly smsMaxPerPhone: number;
+  /** SMS triggered from one client address per hour (`SMS_MAX_PER_IP`). */
+  readonly smsMaxPerIp: number;
+  /** All SMS per hour, a cost ceiling (`SMS_MAX_GLOBAL`). */
+  readonly smsMaxGlobal: number;
+  /** Wrong codes for one number per 24 h before it is refused for a while (`OTP_MAX_FAILURES_PER_PHONE`). */
+  readonly otpMaxFailuresPerPhone: number;
+  /** Fastify `trustProxy`: false, true, a hop count or a proxy list (`TRUST_PROXY`). */
+  readonly trustProxy: boolean | number | string;
+  /** Lifetime of a login flow in seconds (`FLOW_TTL_SECONDS`). */
+  readonly flowTtlSeconds: number;
+  /** Accepted clock skew for IssueInstant and NotBefore, seconds (`CLOCK_SKEW_SECONDS`). */
+  readonly clockSkewSeconds: number;
+  /** How old an AuthnRequest may be, seconds (`AUTHN_REQUEST_MAX_AGE_SECONDS`). */
+  readonly authnRequestMaxAgeSeconds: number;
+  /** Assertion validity after issue, seconds (`ASSERTION_TTL_SECONDS`). */
+  readonly assertionTtlSeconds: number;
+  /** Largest SAML message accepted, bytes after decoding (`SAML_MAX_BYTES`). */
+  readonly samlMaxBytes: number;
+  /** Longest RelayState accepted, bytes (`RELAY_STATE_MAX_BYTES`; SAML bindings §3.4.3 say 80, real SPs send more). */
+  readonly relayStateMaxBytes: number;
+  /** Secret for keyed code hashes and CSRF tokens (`IDP_SECRET`); generated per process when unset. */
+  readonly secret: string;
+  /** `LOG_LEVEL` for pino. */
+  readonly logLevel: string;
+}
+
+/** Raised when the environment cannot make a Config; lists every problem at once. */
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+const KNOWN_KEYS = new Set([
+  'PORT',
+  'HOST',
+  'BASE_URL',
+  'REDIS_URL',
+  'SP_METADATA_DIR',
+  'IDP_KEY_FILE',
+  'IDP_CERT_FILE',
+  'DEV_KEY_DIR',
+  'SMS_PROVIDER',
+  'SMS_WEBHOOK_URL',
+  'SMS_WEBHOOK_TIMEOUT_MS',
+  'SMS_COUNTRIES',
+  'DEFAULT_LOCALE',
+  'WANT_AUTHN_REQUESTS_SIGNED',
+  'DEMO_SP',
+  'OTP_TTL_SECONDS',
+  'OTP_MAX_ATTEMPTS',
+  'OTP_MAX_SENDS_PER_FLOW',
+  'OTP_RESEND_COOLDOWN_SECONDS',
+  'SMS_MAX_PER_PHONE',
+  'SMS_MAX_PER_IP',
+  'SMS_MAX_GLOBAL',
+  'OTP_MAX_FAILURES_PER_PHONE',
+  'TRUST_PROXY',
+  'FLOW_TTL_SECONDS',
+  'CLOCK_SKEW_SECONDS',
+  'AUTHN_REQUEST_MAX_AGE_SECONDS',
+  'ASSERTION_TTL_SECONDS',
+  'SAML_MAX_BYTES',
+  'RELAY_STATE_MAX_BYTES',
+  'IDP_SECRET',
+  'LOG_LEVEL',
+]);
+
+/** Prefixes of variables that belong to us; an unknown one with this prefix is a typo worth stopping for. */
+const OWN_PREFIXES = ['OTP_', 'SMS_', 'IDP_', 'SAML_', 'REDIS_'];
+
+const LOCALES = ['nb', 'sv', 'da', 'fi', 'en'];
+
+/** Builds the Config from an environment; throws ConfigError listing every invalid value. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const problems: string[] = [];
+  for (const key of Object.keys(env)) {
+    if (!KNOWN_KEYS.has(key) && OWN_PREFIXES.some((p) => key.startsWith(p))) {
+      problems.push(`${key} is not a setting this IdP knows`);
+    }
+  }
+  const str = (key: string, fallback: string): string => {
+    const v = env[key];
+    return v === undefined || v === '' ? fallback : v;
+  };
+  const optional = (key: string): string | undefined => {
+    const v = env[key];
+    return v === undefined || v === '' ? undefined : v;
+  };
+  const int = (key: string, fallback: number, min: number, max: number): number => {
+    const raw = optional(key);
+    if (raw === undefined) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      problems.push(`${key} must be a whole number from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return Number(raw);
+  };
+  const bool = (key: string, fallback: boolean): boolean => {
+    const raw = optional(key);
+    if (raw === undefined) return fallback;
+    if (/^(true|1|yes|on)$/i.test(raw)) return true;
+    if (/^(false|0|no|off)$/i.test(raw)) return false;
+    problems.push(`${key} must be true or false (got "${raw}")`);
+    return fallback;
+  };
+
+  const port = int('PORT', 3000, 0, 65535);
+  const host = str('HOST', '127.0.0.1');
+  let baseUrl = str('BASE_URL', `http://localhost:${port}`).replace(/\/+$/, '');
+  try {
+    const u = new URL(baseUrl);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
+    if (u.search || u.hash) problems.push('BASE_URL must not have a query or fragment');
+  } catch {
+    problems.push(`BASE_URL must be an http(s) URL (got "${baseUrl}")`);
+    baseUrl = `http://localhost:${port}`;
+  }
+
+  const redisUrl = optional('REDIS_URL');
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
+    problems.push('REDIS_URL must start with redis:// or rediss://');
+  }
+
+  const idpKeyFile = optional('IDP_KEY_FILE');
+  const idpCertFile = optional('IDP_CERT_FILE');
+  if ((idpKeyFile === undefined) !== (idpCertFile === undefined)) {
+    problems.push('IDP_KEY_FILE and IDP_CERT_FILE must be set together');
+  }
+
+  const smsProviderRaw = str('SMS_PROVIDER', 'console');
+  let smsProvider: Config['smsProvider'] = 'console';
+  if (smsProviderRaw === 'console' || smsProviderRaw === 'webhook') smsProvider = smsProviderRaw;
+  else problems.push(`SMS_PROVIDER must be console or webhook (got "${smsProviderRaw}")`);
+  const smsWebhookUrl = optional('SMS_WEBHOOK_URL');
+  if (smsProvider === 'webhook') {
+    if (smsWebhookUrl === undefined) problems.push('SMS_WEBHOOK_URL is required when SMS_PROVIDER=webhook');
+    else if (!/^https?:\/\//.test(smsWebhookUrl)) problems.push('SMS_WEBHOOK_URL must be an http(s) URL');
+  }
+
+  const countriesRaw = str('SMS_COUNTRIES', 'NO,SE,DK,FI,IS').trim();
+  let smsCountries: Config['smsCountries'] = '*';
+  if (countriesRaw !== '*') {
+    const list = countriesRaw.split(',').map((c) => c.trim().toUpperCase());
+    const bad = list.filter((c) => !/^[A-Z]{2}$/.test(c));
+    if (bad.length > 0) problems.push(`SMS_COUNTRIES must be ISO 3166 alpha-2 codes or * (bad: ${bad.join(', ')})`);
+    smsCountries = Object.freeze(list.filter((c) => /^[A-Z]{2}$/.test(c)));
+  }
+
+  const defaultLocaleRaw = str('DEFAULT_LOCALE', 'nb')
+    .toLowerCase()
+    .replace(/[-_].*$/, '');
+  let defaultLocale = defaultLocaleRaw;
+  if (!LOCALES.includes(defaultLocaleRaw)) {
+    problems.push(`DEFAULT_LOCALE must be one of ${LOCALES.join(', ')} (got "${defaultLocaleRaw}")`);
+    defaultLocale = 'nb';
+  }
+
+  const trustProxyRaw = str('TRUST_PROXY', 'false');
+  let trustProxy: Config['trustProxy'] = false;
+  if (/^(false|0|no|off)$/i.test(trustProxyRaw)) trustProxy = false;
+  else if (/^(true|yes|on)$/i.test(trustProxyRaw)) trustProxy = true;
+  else if (/^\d+$/.test(trustProxyRaw)) trustProxy = Number(trustProxyRaw);
+  else trustProxy = trustProxyRaw;
+
+  const otpTtlSeconds = int('OTP_TTL_SECONDS', 900, 1, 900);
+  const flowTtlSeconds = int('FLOW_TTL_SECONDS', 1800, 60, 86400);
+
+  const config: Config = {
+    port,
+    host,
+    baseUrl,
+    redisUrl,
+    spMetadataDir: str('SP_METADATA_DIR', 'metadata/sp'),
+    idpKeyFile,
+    idpCertFile,
+    devKeyDir: str('DEV_KEY_DIR', '.dev-keys'),
+    smsProvider,
+    smsWebhookUrl,
+    smsWebhookTimeoutMs: int('SMS_WEBHOOK_TIMEOUT_MS', 5000, 100, 60000),
+    smsCountries,
+    defaultLocale,
+    wantAuthnRequestsSigned: bool('WANT_AUTHN_REQUESTS_SIGNED', false),
+    demoSp: bool('DEMO_SP', env.NODE_ENV !== 'production'),
+    otpTtlSeconds,
+    otpMaxAttempts: int('OTP_MAX_ATTEMPTS', 5, 1, 5),
+    otpMaxSendsPerFlow: int('OTP_MAX_SENDS_PER_FLOW', 3, 1, 10),
+    otpResendCooldownSeconds: int('OTP_RESEND_COOLDOWN_SECONDS', 30, 0, 3600),
+    smsMaxPerPhone: int('SMS_MAX_PER_PHONE', 5, 1, 1000),
+    smsMaxPerIp: int('SMS_MAX_PER_IP', 20, 1, 100000),
+    smsMaxGlobal: int('SMS_MAX_GLOBAL', 1000, 1, 10000000),
+    otpMaxFailuresPerPhone: int('OTP_MAX_FAILURES_PER_PHONE', 10, 1, 100),
+    trustProxy,
+    flowTtlSeconds: Math.max(flowTtlSeconds, otpTtlSeconds),
+    clockSkewSeconds: int('CLOCK_SKEW_SECONDS', 60, 0, 600),
+    authnRequestMaxAgeSeconds: int('AUTHN_REQUEST_MAX_AGE_SECONDS', 300, 10, 3600),
+    assertionTtlSeconds: int('ASSERTION_TTL_SECONDS', 300, 30, 3600),
+    samlMaxBytes: int('SAML_MAX_BYTES', 64 * 1024, 1024, 1024 * 1024),
+    relayStateMaxBytes: int('RELAY_STATE_MAX_BYTES', 1024, 80, 8192),
+    secret: str('IDP_SECRET', ''),
+    logLevel: str('LOG_LEVEL', 'info'),
+  };
+  if (config.secret !== '' && config.secret.length < 32) problems.push('IDP_SECRET must be at least 32 characters');
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}

@@ -1,0 +1,25 @@
+// The shared-state contract every store adapter keeps (DESIGN.md §3): JSON values, a TTL on every write, atomic ops.
+
+/**
+ * Key-value state shared by all IdP processes. Values are JSON-serialisable; every write expires.
+ * Adapters: memory.ts (one process, the default) and redis.ts. Failures to reach the backend throw
+ * StoreUnavailableError.
+ */
+export interface Store {
+  /** The value, or undefined when absent or expired. */
+  get<T>(key: string): Promise<T | undefined>;
+  /** Writes (replaces) a value that expires after ttlSeconds. */
+  set(key: string, value: unknown, ttlSeconds: number): Promise<void>;
+  /** Writes only when the key is absent; true when this call wrote it (replay caches, locks). */
+  setIfAbsent(key: string, value: unknown, ttlSeconds: number): Promise<boolean>;
+  /** Atomic read-and-delete: of racing callers exactly one gets the value (single use). */
+  take<T>(key: string): Promise<T | undefined>;
+  delete(key: string): Promise<void>;
+  /** Atomic counter; the first increment starts the TTL, later ones keep it. Returns the new value. */
+  increment(key: string, ttlSeconds: number): Promise<number>;
+  /** Seconds left before the key expires, or undefined when absent. */
+  ttl(key: string): Promise<number | undefined>;
+  /** Resolves when the backend answers. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,42 @@
+// Shapes shared by saml/, login/ and http/: what a trusted AuthnRequest becomes and what a login produces.
+
+/** NameID formats we can give (CONTRACT.md §4). */
+export type NameIdFormat = 'unspecified' | 'transient' | 'persistent';
+
+/**
+ * A verified AuthnRequest, reduced to what the rest of the IdP needs. JSON-safe: it is stored in the login flow.
+ * Everything here was checked against the SP's metadata; `acsUrl` is always one the metadata lists.
+ */
+export interface PendingRequest {
+  readonly spEntityId: string;
+  /** The AuthnRequest ID, echoed as InResponseTo. */
+  readonly requestId: string;
+  /** HTTP-POST AssertionConsumerService URL resolved from the SP's metadata. */
+  readonly acsUrl: string;
+  /** RelayState exactly as received (undefined when absent). */
+  readonly relayState: string | undefined;
+  readonly forceAuthn: boolean;
+  readonly isPassive: boolean;
+  readonly nameIdFormat: NameIdFormat;
+  /** NameIDPolicy SPNameQualifier, when the SP asked for one. */
+  readonly spNameQualifier: string | undefined;
+  /** Phone number the SP put in a *signed* request's Subject/NameID (a preset, CONTRACT.md §2). */
+  readonly subjectPhone: string | undefined;
+  /** Human name of the SP for the pages (mdui:DisplayName, else the entityID host). */
+  readonly spDisplayName: string;
+}
+
+/** The person the login method identified (seed: "Information about the end user"). */
+export interface Identity {
+  /** E.164, e.g. +4612345678. */
+  readonly phone: string;
+  readonly givenName: string;
+  readonly familyName: string;
+}
+
+/** E-Ident's query parameters, read by http/ and given to login/ (CONTRACT.md §2). */
+export interface EidentParams {
+  readonly forcepkivendor: string | undefined;
+  readonly presetid: string | undefined;
+  readonly locale: string | undefined;
+}
