@@ -1,0 +1,156 @@
+// Composition root: builds the store, SMS provider, keys and SP registry from the Config and registers the routes.
+
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import { type DemoSp, writeDemoMetadata } from './demo/demo-sp.ts';
+import { registerDemoSp } from './http/demo-routes.ts';
+import { registerErrorHandler } from './http/error-handler.ts';
+import { registerHealthRoutes } from './http/health-routes.ts';
+import { registerLoginRoutes } from './http/login-routes.ts';
+import { SpAnswer } from './http/post-to-sp.ts';
+import { registerSamlRoutes } from './http/saml-routes.ts';
+import { logSerializers, newReferenceId, registerSecurityHeaders } from './http/security.ts';
+import { registerViews } from './http/views.ts';
+import type { Locale } from './i18n/index.ts';
+import { LoginService } from './login/login-service.ts';
+import { maskPhone } from './login/phone.ts';
+import { AuthnRequestReader } from './saml/authn-request.ts';
+import { renderIdpMetadata } from './saml/idp-metadata.ts';
+import { loadIdpKeys } from './saml/keys.ts';
+import { ResponseBuilder } from './saml/response.ts';
+import { SpRegistry } from './saml/sp-registry.ts';
+import { ConsoleSmsProvider } from './sms/console.ts';
+import type { SmsProvider } from './sms/sms-provider.ts';
+import { WebhookSmsProvider } from './sms/webhook.ts';
+import { MemoryStore } from './store/memory.ts';
+import type { Store } from './store/store.ts';
+
+/** Parts a caller (tests, benchmarks) may supply instead of the ones the Config would build. */
+export interface AppOverrides {
+  readonly store?: Store;
+  readonly sms?: SmsProvider;
+  /** Fastify logger option; default JSON logs at config.logLevel. */
+  readonly logger?: boolean | Record<string, unknown>;
+  readonly templatesDir?: string;
+}
+
+const TEMPLATES_DIR = new URL('../templates/', import.meta.url).pathname;
+
+/** The secret for code hashes, NameIDs and CSRF: IDP_SECRET, else one generated once beside the dev keys. */
+function loadSecret(config: Config): string {
+  if (config.secret !== '') return config.secret;
+  const file = join(config.devKeyDir, 'secret');
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    mkdirSync(config.devKeyDir, { recursive: true, mode: 0o700 });
+    const secret = randomBytes(32).toString('base64url');
+    writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+    return secret;
+  }
+}
+
+function buildStore(config: Config): Store {
+  if (config.redisUrl === undefined) return new MemoryStore();
+  throw new Error('REDIS_URL is set but the Redis store is not available in this build');
+}
+
+function buildSms(config: Config): SmsProvider {
+  if (config.smsProvider === 'webhook') {
+    return new WebhookSmsProvider({ url: config.smsWebhookUrl as string, timeoutMs: config.smsWebhookTimeoutMs });
+  }
+  return new ConsoleSmsProvider();
+}
+
+/** Phone numbers in log fields are masked (`+4612****78`). */
+function maskFields(fields: Record<string, unknown>): Record<string, unknown> {
+  const phone = fields.phone;
+  return typeof phone === 'string' ? { ...fields, phone: maskPhone(phone) } : fields;
+}
+
+export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<FastifyInstance> {
+  const entityId = `${config.baseUrl}/saml/metadata`;
+  const ssoUrl = `${config.baseUrl}/saml/sso`;
+  const keys = await loadIdpKeys({
+    keyFile: config.idpKeyFile,
+    certFile: config.idpCertFile,
+    devKeyDir: config.devKeyDir,
+    commonName: new URL(config.baseUrl).hostname,
+  });
+  const secret = loadSecret(config);
+  const metadataXml = renderIdpMetadata({
+    entityId,
+    ssoUrl,
+    certsBase64: [keys.certBase64],
+    wantAuthnRequestsSigned: config.wantAuthnRequestsSigned,
+  });
+  // The demo SP is registered the way an admin registers any SP: its metadata file in SP_METADATA_DIR.
+  const demo: DemoSp | undefined = config.demoSp ? writeDemoMetadata(config, metadataXml) : undefined;
+
+  const app = Fastify({
+    logger: overrides.logger ?? { level: config.logLevel, serializers: logSerializers },
+    genReqId: newReferenceId,
+    requestIdLogLabel: 'ref',
+    trustProxy: config.trustProxy,
+    // Base64 grows a SAML message by 4/3; the form has a few small fields besides.
+    bodyLimit: Math.ceil(config.samlMaxBytes * 1.4) + config.relayStateMaxBytes + 4096,
+    maxParamLength: 64,
+    routerOptions: { ignoreTrailingSlash: false },
+  });
+
+  const store = overrides.store ?? buildStore(config);
+  const sms = overrides.sms ?? buildSms(config);
+  const registry = await SpRegistry.load(config.spMetadataDir, {
+    onProblem: (file, message) => app.log.error({ file, problem: message }, 'SP metadata refused'),
+  });
+  registry.watch({
+    onReload: () => app.log.info({ sps: registry.size }, 'SP metadata reloaded'),
+    onProblem: (file, message) => app.log.error({ file, problem: message }, 'SP metadata refused; previous kept'),
+  });
+  const onEvent = (event: string, fields: Record<string, unknown>) => app.log.info({ event, ...maskFields(fields) }, event);
+
+  const reader = new AuthnRequestReader({
+    registry,
+    rememberRequestId: (sp, id, ttl) => store.setIfAbsent(`replay:${sp}:${id}`, 1, ttl),
+    wantAuthnRequestsSigned: config.wantAuthnRequestsSigned,
+    clockSkewSeconds: config.clockSkewSeconds,
+    maxAgeSeconds: config.authnRequestMaxAgeSeconds,
+    maxBytes: config.samlMaxBytes,
+    relayStateMaxBytes: config.relayStateMaxBytes,
+  });
+  const responses = new ResponseBuilder({
+    keys,
+    idpEntityId: entityId,
+    assertionTtlSeconds: config.assertionTtlSeconds,
+    clockSkewSeconds: config.clockSkewSeconds,
+  });
+  const login = new LoginService({
+    store,
+    sms,
+    secret,
+    onEvent,
+    settings: { ...config, defaultLocale: config.defaultLocale as Locale },
+  });
+  const answer = new SpAnswer(responses, secret, onEvent);
+  const defaultLocale = config.defaultLocale as Locale;
+
+  await app.register(formbody, { bodyLimit: app.initialConfig.bodyLimit });
+  await registerViews(app, overrides.templatesDir ?? TEMPLATES_DIR);
+  registerSecurityHeaders(app);
+  registerErrorHandler(app, defaultLocale);
+  registerHealthRoutes(app, { store, registry });
+  registerSamlRoutes(app, { ssoUrl, metadataXml: () => metadataXml, registry, reader, login, answer, defaultLocale });
+  registerLoginRoutes(app, { login, answer });
+  if (demo !== undefined) registerDemoSp(app, demo);
+  app.get('/', (_request, reply) => reply.redirect(demo !== undefined ? '/demo' : '/saml/metadata'));
+
+  app.addHook('onClose', async () => {
+    registry.close();
+    if (overrides.store === undefined) await store.close();
+  });
+  return app;
+}

@@ -1,0 +1,126 @@
+// The login screens (seed steps 1, 2a–2d, 3): one GET renders the flow's current step, POSTs follow PRG.
+
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { FlowError } from '../errors.ts';
+import { type MessageKey, translate } from '../i18n/index.ts';
+import { type Flow, identifyVariant } from '../login/flow.ts';
+import type { Form, LoginService, Problems } from '../login/login-service.ts';
+import { formatPhone, maskPhone } from '../login/phone.ts';
+import type { SpAnswer } from './post-to-sp.ts';
+import { renderPage } from './views.ts';
+
+export interface LoginRouteDeps {
+  readonly login: LoginService;
+  readonly answer: SpAnswer;
+}
+
+const FIELD_ORDER = ['given_name', 'family_name', 'phone', 'code', 'form'] as const;
+const NOTICES: Record<string, MessageKey> = { sent: 'verify.noticeSent', resent: 'verify.noticeResent' };
+
+/** Only single string values are form input; a repeated field is treated as absent. */
+function readForm(body: unknown): Form {
+  const form: Record<string, string> = {};
+  if (body !== null && typeof body === 'object') {
+    for (const [key, value] of Object.entries(body)) if (typeof value === 'string') form[key] = value;
+  }
+  return form;
+}
+
+export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps): void {
+  const { login } = deps;
+
+  const render = async (
+    reply: FastifyReply,
+    flow: Flow,
+    extra: { problems?: Problems; values?: Record<string, string>; notice?: string },
+    status = 200,
+  ): Promise<FastifyReply> => {
+    const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(flow.locale, key, vars);
+    const problems: Record<string, string> = {};
+    const problemList: { field: string | undefined; message: string }[] = [];
+    for (const field of FIELD_ORDER) {
+      const problem = extra.problems?.[field];
+      if (problem === undefined) continue;
+      const message = t(problem.key, problem.vars);
+      problems[field] = message;
+      problemList.push({ field: field === 'form' ? undefined : field, message });
+    }
+    const base = {
+      spName: flow.request.spDisplayName,
+      formAction: `/login/${flow.id}`,
+      csrf: flow.csrf,
+      step: flow.step,
+      problems,
+      problemList,
+      values: extra.values ?? {},
+    };
+    switch (flow.step) {
+      case 'choose-method':
+        return renderPage(reply, 'choose-method', flow.locale, {
+          ...base,
+          title: t('choose.heading'),
+          methods: flow.offeredEids.map((id) => ({
+            id,
+            name: id === 'nets_sms' ? t('choose.netsSms') : id,
+            description: id === 'nets_sms' ? t('choose.netsSmsDescription') : t('choose.otherMethod'),
+          })),
+        }, status);
+      case 'identify': {
+        const variant = identifyVariant(flow.preset);
+        const lockedName = flow.preset.familyName !== undefined;
+        const lockedPhone = flow.preset.phone !== undefined;
+        return renderPage(reply, 'identify', flow.locale, {
+          ...base,
+          title: t(lockedName && lockedPhone ? 'identify.headingConfirm' : 'identify.heading'),
+          variant,
+          confirmOnly: lockedName && lockedPhone,
+          lockedName,
+          lockedPhone,
+          fullName: lockedName ? `${flow.preset.givenName ?? ''} ${flow.preset.familyName ?? ''}`.trim() : undefined,
+          phoneDisplay: lockedPhone ? formatPhone(flow.preset.phone as string) : undefined,
+        }, status);
+      }
+      case 'verify-code': {
+        const status3 = await login.codeStatus(flow);
+        return renderPage(reply, 'verify-code', flow.locale, {
+          ...base,
+          title: t('verify.heading'),
+          notice: extra.notice,
+          maskedPhone: maskPhone(flow.phone as string),
+          minutes: Math.ceil(login.settings.otpTtlSeconds / 60),
+          attemptsLeft: status3.attemptsLeft,
+          resendWait: status3.resendWait,
+          sendsLeft: status3.sendsLeft,
+        }, status);
+      }
+      case 'done':
+        throw new FlowError('finished', 'login already finished');
+    }
+  };
+
+  app.get('/login/:flowId', async (request: FastifyRequest<{ Params: { flowId: string }; Querystring: { notice?: string } }>, reply) => {
+    const flow = await login.load(request.params.flowId);
+    const noticeKey = NOTICES[request.query.notice ?? ''];
+    const notice = noticeKey === undefined ? undefined : translate(flow.locale, noticeKey);
+    return render(reply, flow, { notice });
+  });
+
+  app.post('/login/:flowId', async (request: FastifyRequest<{ Params: { flowId: string } }>, reply) => {
+    const flow = await login.load(request.params.flowId);
+    const form = readForm(request.body);
+    if (!login.csrfMatches(flow, form.csrf)) throw new FlowError('forbidden', 'CSRF token missing or wrong');
+    const outcome = await login.submit(flow, form, request.ip);
+    switch (outcome.kind) {
+      case 'redirect': {
+        const notice = outcome.notice === undefined ? '' : `?notice=${outcome.notice}`;
+        return reply.redirect(`/login/${flow.id}${notice}`, 303);
+      }
+      case 'invalid':
+        return render(reply, outcome.flow, { problems: outcome.problems, values: outcome.values }, 400);
+      case 'completed':
+        return deps.answer.success(reply, flow.request, outcome.identity, flow.locale);
+      case 'failed':
+        return deps.answer.failure(reply, flow.request, outcome.error, flow.locale);
+    }
+  });
+}

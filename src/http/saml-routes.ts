@@ -1,0 +1,91 @@
+// SAML endpoints: our metadata and the SSO service for both bindings (CONTRACT.md §2).
+
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { SamlStatus, SamlStatusError } from '../errors.ts';
+import type { Locale } from '../i18n/index.ts';
+import type { LoginService } from '../login/login-service.ts';
+import type { AuthnRequestReader } from '../saml/authn-request.ts';
+import type { SpRegistry } from '../saml/sp-registry.ts';
+import type { EidentParams } from '../types.ts';
+import { requestLocale } from './error-handler.ts';
+import type { SpAnswer } from './post-to-sp.ts';
+
+export interface SamlRouteDeps {
+  readonly ssoUrl: string;
+  readonly metadataXml: () => string;
+  readonly registry: SpRegistry;
+  readonly reader: AuthnRequestReader;
+  readonly login: LoginService;
+  readonly answer: SpAnswer;
+  readonly defaultLocale: Locale;
+}
+
+type Fields = Readonly<Record<string, string | string[] | undefined>>;
+
+/** First value of a parameter from the query, else from the form (E-Ident's parameters ride on either). */
+function param(query: Fields, form: Fields, ...names: string[]): string | undefined {
+  for (const source of [query, form]) {
+    for (const name of names) {
+      const v = source[name];
+      const first = Array.isArray(v) ? v[0] : v;
+      if (typeof first === 'string') return first;
+    }
+  }
+  return undefined;
+}
+
+export function registerSamlRoutes(app: FastifyInstance, deps: SamlRouteDeps): void {
+  app.get('/saml/metadata', (_request, reply) => {
+    reply
+      .header('content-type', 'application/samlmetadata+xml; charset=utf-8')
+      .header('cache-control', 'public, max-age=3600')
+      .header('content-disposition', 'inline; filename="idp-metadata.xml"')
+      .send(deps.metadataXml());
+  });
+
+  const sso = async (request: FastifyRequest, reply: FastifyReply) => {
+    const rawUrl = request.raw.url ?? '';
+    const q = rawUrl.indexOf('?');
+    const form = (request.method === 'POST' ? (request.body ?? {}) : {}) as Fields;
+    const query = request.query as Fields;
+    const { request: pending, refusal } = await deps.reader.read(
+      {
+        binding: request.method === 'POST' ? 'post' : 'redirect',
+        rawQuery: q === -1 ? '' : rawUrl.slice(q + 1),
+        form,
+        endpointUrl: deps.ssoUrl,
+      },
+      new Date(),
+    );
+    const sp = deps.registry.get(pending.spEntityId);
+    const params: EidentParams = {
+      forcepkivendor: param(query, form, 'forcepkivendor'),
+      presetid: param(query, form, 'presetid'),
+      locale: param(query, form, 'locale', 'language', 'ui_locales'),
+    };
+    const locale = requestLocale(request, deps.defaultLocale);
+    if (refusal !== undefined) return deps.answer.failure(reply, pending, refusal, locale);
+    // No SSO session exists yet, so a passive request can never be satisfied (SAML core §3.4.1).
+    if (pending.isPassive) {
+      const noPassive = new SamlStatusError(SamlStatus.Responder, SamlStatus.NoPassive, 'no session for a passive request');
+      return deps.answer.failure(reply, pending, noPassive, locale);
+    }
+    try {
+      const accept = request.headers['accept-language'];
+      const flow = await deps.login.start({
+        request: pending,
+        params,
+        acceptLanguage: typeof accept === 'string' ? accept : undefined,
+        spDefaultLocale: sp?.settings.defaultLocale,
+        offeredEids: sp?.settings.eids ?? ['nets_sms'],
+      });
+      request.log.info({ event: 'login.started', flow: flow.id, sp: pending.spEntityId }, 'login.started');
+      return reply.redirect(`/login/${flow.id}`, 303);
+    } catch (error) {
+      if (error instanceof SamlStatusError) return deps.answer.failure(reply, pending, error, locale);
+      throw error;
+    }
+  };
+  app.get('/saml/sso', sso);
+  app.post('/saml/sso', sso);
+}

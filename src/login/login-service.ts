@@ -1,0 +1,366 @@
+// The nets_sms login: turns a pending request into an identity through steps 1, 2a–2d and 3 of the seed.
+
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { FlowError, SamlStatus, SamlStatusError } from '../errors.ts';
+import { type Locale, negotiateLocale } from '../i18n/index.ts';
+import type { MessageKey } from '../i18n/index.ts';
+import { type SmsProvider, SmsError } from '../sms/sms-provider.ts';
+import type { Store } from '../store/store.ts';
+import type { EidentParams, Identity, PendingRequest } from '../types.ts';
+import { codeIsLive, type Flow, firstStep, resendWaitSeconds } from './flow.ts';
+import { type LimitSettings, Limits, type SendRefusal } from './limits.ts';
+import { normaliseName } from './names.ts';
+import { deriveCode, hashCode, isCodeShaped, verifyCode } from './otp.ts';
+import { parsePhone } from './phone.ts';
+import { parsePresetId, type Preset } from './preset.ts';
+import { composeSmsText } from './sms-text.ts';
+
+/** The eID this IdP implements (seed: `nets_sms`); `abs:` is E-Ident's prefixed spelling of the same. */
+export const NETS_SMS = 'nets_sms';
+
+/** Settings the login reads; all from src/config.ts. */
+export interface LoginSettings extends LimitSettings {
+  readonly baseUrl: string;
+  readonly otpTtlSeconds: number;
+  readonly otpResendCooldownSeconds: number;
+  readonly flowTtlSeconds: number;
+  readonly smsCountries: readonly string[] | '*';
+  readonly defaultLocale: Locale;
+}
+
+export interface LoginDeps {
+  readonly store: Store;
+  readonly sms: SmsProvider;
+  readonly settings: LoginSettings;
+  /** Key for code hashes and derivation; the same in every IdP process. */
+  readonly secret: string;
+  /** Logs authentication events; phone numbers arrive masked. */
+  readonly onEvent?: (event: string, fields: Record<string, unknown>) => void;
+  readonly now?: () => number;
+}
+
+export interface StartInput {
+  readonly request: PendingRequest;
+  readonly params: EidentParams;
+  readonly acceptLanguage: string | undefined;
+  readonly spDefaultLocale: string | undefined;
+  readonly offeredEids: readonly string[];
+}
+
+/** A field-level or form-level problem, as a message key with its placeholders. */
+export interface Problem {
+  readonly key: MessageKey;
+  readonly vars?: Readonly<Record<string, string | number>>;
+}
+export type Problems = Readonly<Partial<Record<'given_name' | 'family_name' | 'phone' | 'code' | 'form', Problem>>>;
+
+/** What a POST leads to; http/ turns each into a reply. */
+export type Outcome =
+  | { readonly kind: 'redirect'; readonly flow: Flow; readonly notice?: 'sent' | 'resent' }
+  | { readonly kind: 'invalid'; readonly flow: Flow; readonly problems: Problems; readonly values: Record<string, string> }
+  | { readonly kind: 'completed'; readonly flow: Flow; readonly identity: Identity }
+  | { readonly kind: 'failed'; readonly flow: Flow; readonly error: SamlStatusError };
+
+/** Posted form fields, as strings. */
+export type Form = Readonly<Record<string, string | undefined>>;
+
+const LOCALE_COUNTRY: Record<Locale, string | undefined> = { nb: 'NO', sv: 'SE', da: 'DK', fi: 'FI', en: undefined };
+
+const REFUSAL_KEY: Record<SendRefusal, MessageKey> = {
+  'flow-sends': 'error.tooManySends',
+  'phone-rate': 'error.phoneRate',
+  'ip-rate': 'error.ipRate',
+  'global-rate': 'error.globalRate',
+  'phone-locked': 'error.phoneLocked',
+};
+
+const flowKey = (id: string): string => `{${id}}:flow`;
+
+export class LoginService {
+  readonly #store: Store;
+  readonly #sms: SmsProvider;
+  readonly #settings: LoginSettings;
+  readonly #secret: string;
+  readonly #limits: Limits;
+  readonly #now: () => number;
+  readonly #onEvent: NonNullable<LoginDeps['onEvent']>;
+
+  constructor(deps: LoginDeps) {
+    this.#store = deps.store;
+    this.#sms = deps.sms;
+    this.#settings = deps.settings;
+    this.#secret = deps.secret;
+    this.#limits = new Limits(deps.store, deps.settings, deps.secret);
+    this.#now = deps.now ?? Date.now;
+    this.#onEvent = deps.onEvent ?? (() => {});
+  }
+
+  get settings(): LoginSettings {
+    return this.#settings;
+  }
+
+  /**
+   * Opens a flow for a trusted request. Throws SamlStatusError (Requester) for a preset or eID choice the IdP
+   * cannot use, so the SP hears why (CONTRACT.md §4).
+   */
+  async start(input: StartInput): Promise<Flow> {
+    const forced = readForcedEid(input.params.forcepkivendor);
+    if (forced !== undefined && !input.offeredEids.includes(forced)) {
+      throw new SamlStatusError(SamlStatus.Requester, SamlStatus.NoSupportedIDP, `eID ${forced} is not offered here`);
+    }
+    const preset = this.#readPreset(input.params.presetid, input.request.subjectPhone);
+    const locale = negotiateLocale({
+      requested: input.params.locale,
+      acceptLanguage: input.acceptLanguage,
+      fallback: negotiateLocale({ requested: input.spDefaultLocale, fallback: this.#settings.defaultLocale }),
+    });
+    const flow: Flow = {
+      id: randomBytes(18).toString('base64url'),
+      step: firstStep(input.offeredEids, forced),
+      createdAt: this.#now(),
+      request: input.request,
+      locale,
+      csrf: randomBytes(24).toString('base64url'),
+      offeredEids: input.offeredEids,
+      preset,
+      givenName: preset.givenName,
+      familyName: preset.familyName,
+      phone: preset.phone,
+      codeNonce: undefined,
+      codeHash: undefined,
+      codeExpiresAt: undefined,
+      lastSentAt: undefined,
+    };
+    await this.#save(flow);
+    return flow;
+  }
+
+  #readPreset(presetid: string | undefined, subjectPhone: string | undefined): Preset {
+    let preset: Preset = {};
+    if (presetid !== undefined && presetid !== '') {
+      const parsed = parsePresetId(presetid);
+      if (!parsed.ok) throw new SamlStatusError(SamlStatus.Requester, undefined, `presetid: ${parsed.reason}`);
+      preset = parsed.preset;
+    }
+    const phoneSource = preset.phone ?? subjectPhone;
+    if (phoneSource === undefined) return preset;
+    const phone = parsePhone(phoneSource, { allowedCountries: this.#settings.smsCountries });
+    if (!phone.ok) throw new SamlStatusError(SamlStatus.Requester, undefined, `preset phone: ${phone.problem}`);
+    return { ...preset, phone: phone.e164 };
+  }
+
+  /** The flow, or FlowError('expired') when it is gone. */
+  async load(flowId: string): Promise<Flow> {
+    const flow = /^[A-Za-z0-9_-]{24}$/.test(flowId) ? await this.#store.get<Flow>(flowKey(flowId)) : undefined;
+    if (flow === undefined) throw new FlowError('expired', 'login flow not found or expired');
+    return flow;
+  }
+
+  /** True when the posted token is this flow's (constant time). */
+  csrfMatches(flow: Flow, posted: string | undefined): boolean {
+    if (posted === undefined) return false;
+    const a = Buffer.from(flow.csrf);
+    const b = Buffer.from(posted);
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+
+  /** What the code page shows: attempts left, resend wait, sends left. */
+  async codeStatus(flow: Flow): Promise<{ attemptsLeft: number; resendWait: number; sendsLeft: number }> {
+    const [wrong, sends] = await Promise.all([this.#limits.wrongCodes(flow.id), this.#limits.sendsUsed(flow.id)]);
+    return {
+      attemptsLeft: Math.max(0, this.#settings.otpMaxAttempts - wrong),
+      resendWait: resendWaitSeconds(flow, this.#settings.otpResendCooldownSeconds, this.#now()),
+      sendsLeft: Math.max(0, this.#settings.otpMaxSendsPerFlow - sends),
+    };
+  }
+
+  /**
+   * Handles one POST of the flow's forms. A POST for another step than the current one only redirects to the
+   * current step (DESIGN.md §1.3); `action=cancel` ends the flow with AuthnFailed everywhere.
+   */
+  async submit(flow: Flow, form: Form, clientIp: string): Promise<Outcome> {
+    if (flow.step === 'done') throw new FlowError('finished', 'login already finished');
+    if (form.action === 'cancel') {
+      await this.#end(flow);
+      this.#onEvent('login.cancelled', { flow: flow.id, sp: flow.request.spEntityId });
+      return { kind: 'failed', flow, error: new SamlStatusError(SamlStatus.Responder, SamlStatus.AuthnFailed, 'cancel') };
+    }
+    if (form.step !== flow.step) return { kind: 'redirect', flow };
+    switch (flow.step) {
+      case 'choose-method':
+        return this.#chooseMethod(flow, form);
+      case 'identify':
+        return this.#identify(flow, form, clientIp);
+      case 'verify-code':
+        return form.action === 'resend' ? this.#resend(flow, clientIp) : this.#verify(flow, form);
+    }
+  }
+
+  async #chooseMethod(flow: Flow, form: Form): Promise<Outcome> {
+    const eid = form.eid;
+    if (eid === NETS_SMS && flow.offeredEids.includes(NETS_SMS)) {
+      const next: Flow = { ...flow, step: 'identify' };
+      await this.#save(next);
+      return { kind: 'redirect', flow: next };
+    }
+    if (eid !== undefined && flow.offeredEids.includes(eid)) {
+      await this.#end(flow);
+      return {
+        kind: 'failed',
+        flow,
+        error: new SamlStatusError(SamlStatus.Responder, SamlStatus.NoSupportedIDP, `eID ${eid} is handled elsewhere`),
+      };
+    }
+    return { kind: 'invalid', flow, problems: { form: { key: 'choose.required' } }, values: {} };
+  }
+
+  async #identify(flow: Flow, form: Form, clientIp: string): Promise<Outcome> {
+    const problems: Record<string, Problem> = {};
+    const values: Record<string, string> = {};
+    const locked = flow.preset;
+
+    let givenName = locked.givenName;
+    let familyName = locked.familyName;
+    if (locked.familyName === undefined) {
+      values.given_name = form.given_name ?? '';
+      values.family_name = form.family_name ?? '';
+      const given = normaliseName(values.given_name);
+      const family = normaliseName(values.family_name);
+      if (given.ok) givenName = given.value;
+      else problems.given_name = { key: `givenName.${given.reason}` as MessageKey };
+      if (family.ok) familyName = family.value;
+      else problems.family_name = { key: `familyName.${family.reason}` as MessageKey };
+    }
+    let phone = locked.phone;
+    if (phone === undefined) {
+      values.phone = form.phone ?? '';
+      const parsed = parsePhone(values.phone, {
+        defaultCountry: LOCALE_COUNTRY[flow.locale],
+        allowedCountries: this.#settings.smsCountries,
+      });
+      if (parsed.ok) phone = parsed.e164;
+      else problems.phone = { key: `phone.${parsed.problem}` as MessageKey };
+    }
+    if (Object.keys(problems).length > 0 || phone === undefined) return { kind: 'invalid', flow, problems, values };
+
+    const named: Flow = { ...flow, givenName, familyName, phone };
+    const sent = await this.#sendCode(named, clientIp, false);
+    if ('problem' in sent) return { kind: 'invalid', flow, problems: { form: sent.problem }, values };
+    return { kind: 'redirect', flow: sent.flow, notice: 'sent' };
+  }
+
+  async #resend(flow: Flow, clientIp: string): Promise<Outcome> {
+    const wait = resendWaitSeconds(flow, this.#settings.otpResendCooldownSeconds, this.#now());
+    if (wait > 0) {
+      return { kind: 'invalid', flow, problems: { form: { key: 'error.resendWait', vars: { count: wait } } }, values: {} };
+    }
+    const sent = await this.#sendCode(flow, clientIp, true);
+    if ('problem' in sent) return { kind: 'invalid', flow, problems: { form: sent.problem }, values: {} };
+    return { kind: 'redirect', flow: sent.flow, notice: 'resent' };
+  }
+
+  /**
+   * Sends the flow's code: the same one while it is valid (CONTRACT.md §5), a fresh one otherwise. The code is
+   * derived from a random nonce with the secret, so the store never holds it, only its keyed hash.
+   */
+  async #sendCode(flow: Flow, clientIp: string, resend: boolean): Promise<{ flow: Flow } | { problem: Problem }> {
+    const now = this.#now();
+    const phone = flow.phone as string;
+    // One send at a time per flow: a double submit must not send two different codes.
+    if (!(await this.#store.setIfAbsent(`{${flow.id}}:sending`, 1, 15))) {
+      return { problem: { key: 'error.busy' } };
+    }
+    try {
+      const refusal = await this.#limits.chargeSend(flow.id, phone, clientIp, this.#settings.flowTtlSeconds);
+      if (refusal !== undefined) {
+        this.#onEvent('otp.refused', { flow: flow.id, reason: refusal, phone });
+        return { problem: { key: REFUSAL_KEY[refusal] } };
+      }
+      const reuse = resend && codeIsLive(flow, now) && flow.codeNonce !== undefined;
+      const nonce = reuse ? (flow.codeNonce as string) : randomBytes(16).toString('base64url');
+      const code = deriveCode(this.#secret, flow.id, nonce);
+      const text = composeSmsText({
+        locale: flow.locale,
+        code,
+        baseUrl: this.#settings.baseUrl,
+        ttlMinutes: Math.ceil(this.#settings.otpTtlSeconds / 60),
+      });
+      try {
+        await this.#sms.send({ to: phone, text });
+      } catch (error) {
+        const failure = error instanceof SmsError ? error.failure : 'temporary';
+        this.#onEvent('otp.send_failed', { flow: flow.id, failure, phone });
+        return { problem: { key: failure === 'permanent' || failure === 'invalid-number' ? 'sms.permanent' : 'sms.temporary' } };
+      }
+      if (!reuse) await this.#store.delete(`{${flow.id}}:attempts`);
+      const next: Flow = {
+        ...flow,
+        step: 'verify-code',
+        codeNonce: nonce,
+        codeHash: hashCode(this.#secret, flow.id, code),
+        codeExpiresAt: reuse ? flow.codeExpiresAt : now + this.#settings.otpTtlSeconds * 1000,
+        lastSentAt: now,
+      };
+      await this.#save(next);
+      this.#onEvent(resend ? 'otp.resent' : 'otp.sent', { flow: flow.id, phone, sameCode: reuse });
+      return { flow: next };
+    } finally {
+      await this.#store.delete(`{${flow.id}}:sending`);
+    }
+  }
+
+  async #verify(flow: Flow, form: Form): Promise<Outcome> {
+    const typed = form.code ?? '';
+    const values = { code: '' };
+    if (typed.trim() === '') return { kind: 'invalid', flow, problems: { code: { key: 'code.required' } }, values };
+    if (!isCodeShaped(typed)) return { kind: 'invalid', flow, problems: { code: { key: 'code.format' } }, values };
+    if (!codeIsLive(flow, this.#now())) {
+      return { kind: 'invalid', flow, problems: { code: { key: 'code.expired' } }, values };
+    }
+    const phone = flow.phone as string;
+    if (!verifyCode(this.#secret, flow.id, typed, flow.codeHash as string)) {
+      const wrong = await this.#limits.recordWrongCode(flow.id, phone, this.#settings.flowTtlSeconds);
+      this.#onEvent('otp.failed', { flow: flow.id, phone, attempt: wrong });
+      if (wrong >= this.#settings.otpMaxAttempts) {
+        await this.#end(flow);
+        return {
+          kind: 'failed',
+          flow,
+          error: new SamlStatusError(SamlStatus.Responder, SamlStatus.AuthnFailed, 'too many wrong codes'),
+        };
+      }
+      const left = this.#settings.otpMaxAttempts - wrong;
+      return { kind: 'invalid', flow, problems: { code: { key: 'code.wrong', vars: { count: left } } }, values };
+    }
+    // Single use: of racing submits only one records the code as used, and only that one gets an identity.
+    if (!(await this.#store.setIfAbsent(`{${flow.id}}:used`, 1, this.#settings.flowTtlSeconds))) {
+      throw new FlowError('finished', 'code already used');
+    }
+    const done: Flow = { ...flow, step: 'done', codeNonce: undefined, codeHash: undefined };
+    await this.#save(done);
+    await this.#limits.clearFailures(phone);
+    this.#onEvent('otp.verified', { flow: flow.id, phone });
+    return {
+      kind: 'completed',
+      flow: done,
+      identity: { phone, givenName: flow.givenName as string, familyName: flow.familyName as string },
+    };
+  }
+
+  /** Ends a flow that will not produce an identity; later visits see "finished". */
+  async #end(flow: Flow): Promise<void> {
+    await this.#save({ ...flow, step: 'done', codeNonce: undefined, codeHash: undefined });
+  }
+
+  async #save(flow: Flow): Promise<void> {
+    const left = Math.ceil((flow.createdAt + this.#settings.flowTtlSeconds * 1000 - this.#now()) / 1000);
+    await this.#store.set(flowKey(flow.id), flow, Math.max(left, 60));
+  }
+}
+
+/** `forcepkivendor` names one eID: `nets_sms` or E-Ident's `abs:nets_sms` spelling. */
+export function readForcedEid(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const value = raw.trim().toLowerCase();
+  return value.startsWith('abs:') ? value.slice(4) : value;
+}
