@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { type DemoSp, writeDemoMetadata } from './demo/demo-sp.ts';
 import { registerDemoSp } from './http/demo-routes.ts';
@@ -15,7 +15,6 @@ import { SpAnswer } from './http/post-to-sp.ts';
 import { registerSamlRoutes } from './http/saml-routes.ts';
 import { logSerializers, newReferenceId, registerSecurityHeaders } from './http/security.ts';
 import { registerViews } from './http/views.ts';
-import type { Locale } from './i18n/index.ts';
 import { LoginService } from './login/login-service.ts';
 import { maskPhone } from './login/phone.ts';
 import { AuthnRequestReader } from './saml/authn-request.ts';
@@ -27,6 +26,7 @@ import { ConsoleSmsProvider } from './sms/console.ts';
 import type { SmsProvider } from './sms/sms-provider.ts';
 import { WebhookSmsProvider } from './sms/webhook.ts';
 import { MemoryStore } from './store/memory.ts';
+import { RedisStore } from './store/redis.ts';
 import type { Store } from './store/store.ts';
 
 /** Parts a caller (tests, benchmarks) may supply instead of the ones the Config would build. */
@@ -54,16 +54,29 @@ function loadSecret(config: Config): string {
   }
 }
 
-function buildStore(config: Config): Store {
-  if (config.redisUrl === undefined) return new MemoryStore();
-  throw new Error('REDIS_URL is set but the Redis store is not available in this build');
+function buildStore(config: Config, log: FastifyBaseLogger): Store {
+  if (config.redis === undefined) return new MemoryStore();
+  return new RedisStore({
+    ...config.redis,
+    onError: (error) => log.warn({ err: error.message }, 'redis connection'),
+  });
 }
 
 function buildSms(config: Config): SmsProvider {
   if (config.smsProvider === 'webhook') {
-    return new WebhookSmsProvider({ url: config.smsWebhookUrl as string, timeoutMs: config.smsWebhookTimeoutMs });
+    return new WebhookSmsProvider({
+      url: config.smsWebhookUrl as string,
+      timeoutMs: config.smsWebhookTimeoutMs,
+    });
   }
   return new ConsoleSmsProvider();
+}
+
+/** A hop count trusts that many proxies in front of us (fastify takes it as a function). */
+function trustProxyOption(
+  value: Config['trustProxy'],
+): boolean | string | ((address: string, hop: number) => boolean) {
+  return typeof value === 'number' ? (_address, hop) => hop < value : value;
 }
 
 /** Phone numbers in log fields are masked (`+4612****78`). */
@@ -94,24 +107,24 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const app = Fastify({
     logger: overrides.logger ?? { level: config.logLevel, serializers: logSerializers },
     genReqId: newReferenceId,
-    requestIdLogLabel: 'ref',
-    trustProxy: config.trustProxy,
+    trustProxy: trustProxyOption(config.trustProxy),
     // Base64 grows a SAML message by 4/3; the form has a few small fields besides.
     bodyLimit: Math.ceil(config.samlMaxBytes * 1.4) + config.relayStateMaxBytes + 4096,
-    maxParamLength: 64,
-    routerOptions: { ignoreTrailingSlash: false },
+    routerOptions: { maxParamLength: 64 },
   });
 
-  const store = overrides.store ?? buildStore(config);
+  const store = overrides.store ?? buildStore(config, app.log);
   const sms = overrides.sms ?? buildSms(config);
   const registry = await SpRegistry.load(config.spMetadataDir, {
     onProblem: (file, message) => app.log.error({ file, problem: message }, 'SP metadata refused'),
   });
   registry.watch({
     onReload: () => app.log.info({ sps: registry.size }, 'SP metadata reloaded'),
-    onProblem: (file, message) => app.log.error({ file, problem: message }, 'SP metadata refused; previous kept'),
+    onProblem: (file, message) =>
+      app.log.error({ file, problem: message }, 'SP metadata refused; previous kept'),
   });
-  const onEvent = (event: string, fields: Record<string, unknown>) => app.log.info({ event, ...maskFields(fields) }, event);
+  const onEvent = (event: string, fields: Record<string, unknown>) =>
+    app.log.info({ event, ...maskFields(fields) }, event);
 
   const reader = new AuthnRequestReader({
     registry,
@@ -133,17 +146,25 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     sms,
     secret,
     onEvent,
-    settings: { ...config, defaultLocale: config.defaultLocale as Locale },
+    settings: config,
   });
   const answer = new SpAnswer(responses, secret, onEvent);
-  const defaultLocale = config.defaultLocale as Locale;
+  const defaultLocale = config.defaultLocale;
 
   await app.register(formbody, { bodyLimit: app.initialConfig.bodyLimit });
   await registerViews(app, overrides.templatesDir ?? TEMPLATES_DIR);
   registerSecurityHeaders(app);
   registerErrorHandler(app, defaultLocale);
   registerHealthRoutes(app, { store, registry });
-  registerSamlRoutes(app, { ssoUrl, metadataXml: () => metadataXml, registry, reader, login, answer, defaultLocale });
+  registerSamlRoutes(app, {
+    ssoUrl,
+    metadataXml: () => metadataXml,
+    registry,
+    reader,
+    login,
+    answer,
+    defaultLocale,
+  });
   registerLoginRoutes(app, { login, answer });
   if (demo !== undefined) registerDemoSp(app, demo);
   app.get('/', (_request, reply) => reply.redirect(demo !== undefined ? '/demo' : '/saml/metadata'));

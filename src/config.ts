@@ -1,5 +1,8 @@
 // Reads the environment into one frozen Config; every key, its default and its meaning live here (CONTRACT.md §1, §5).
 
+import { isLocale, LOCALES, type Locale } from './i18n/index.ts';
+import { type RedisStoreOptions, redisOptionsFromEnv } from './store/redis.ts';
+
 /** Everything the IdP can be told from outside. Defaults make the first start need no setup. */
 export interface Config {
   /** Port to listen on (`PORT`, default 3000). */
@@ -10,6 +13,8 @@ export interface Config {
   readonly baseUrl: string;
   /** `REDIS_URL`; undefined → in-process memory store. */
   readonly redisUrl: string | undefined;
+  /** Redis connection (URL, Sentinel or Cluster) when any REDIS_* setting is given; see store/redis.ts. */
+  readonly redis: RedisStoreOptions | undefined;
   /** Folder of trusted SP metadata (`SP_METADATA_DIR`). */
   readonly spMetadataDir: string;
   /** PEM signing key / certificate files; undefined → dev pair in `devKeyDir`. */
@@ -26,7 +31,7 @@ export interface Config {
   /** ISO regions whose numbers may receive codes (`SMS_COUNTRIES`); `'*'` for all. */
   readonly smsCountries: readonly string[] | '*';
   /** UI language when neither request nor browser names one we have (`DEFAULT_LOCALE`). */
-  readonly defaultLocale: string;
+  readonly defaultLocale: Locale;
   /** Require signed AuthnRequests from every SP (`WANT_AUTHN_REQUESTS_SIGNED`). */
   readonly wantAuthnRequestsSigned: boolean;
   /** The demo SP page at /demo (`DEMO_SP`, default on unless NODE_ENV=production). */
@@ -82,6 +87,12 @@ const KNOWN_KEYS = new Set([
   'HOST',
   'BASE_URL',
   'REDIS_URL',
+  'REDIS_SENTINELS',
+  'REDIS_SENTINEL_NAME',
+  'REDIS_CLUSTER_NODES',
+  'REDIS_KEY_PREFIX',
+  'REDIS_TLS_CA_FILE',
+  'REDIS_COMMAND_TIMEOUT_MS',
   'SP_METADATA_DIR',
   'IDP_KEY_FILE',
   'IDP_CERT_FILE',
@@ -114,8 +125,6 @@ const KNOWN_KEYS = new Set([
 
 /** Prefixes of variables that belong to us; an unknown one with this prefix is a typo worth stopping for. */
 const OWN_PREFIXES = ['OTP_', 'SMS_', 'IDP_', 'SAML_', 'REDIS_'];
-
-const LOCALES = ['nb', 'sv', 'da', 'fi', 'en'];
 
 /** Builds the Config from an environment; throws ConfigError listing every invalid value. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
@@ -164,9 +173,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
 
   const redisUrl = optional('REDIS_URL');
-  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
-    problems.push('REDIS_URL must start with redis:// or rediss://');
-  }
+  const redis = redisOptionsFromEnv(env);
+  problems.push(...redis.problems);
 
   const idpKeyFile = optional('IDP_KEY_FILE');
   const idpCertFile = optional('IDP_CERT_FILE');
@@ -189,17 +197,18 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (countriesRaw !== '*') {
     const list = countriesRaw.split(',').map((c) => c.trim().toUpperCase());
     const bad = list.filter((c) => !/^[A-Z]{2}$/.test(c));
-    if (bad.length > 0) problems.push(`SMS_COUNTRIES must be ISO 3166 alpha-2 codes or * (bad: ${bad.join(', ')})`);
+    if (bad.length > 0)
+      problems.push(`SMS_COUNTRIES must be ISO 3166 alpha-2 codes or * (bad: ${bad.join(', ')})`);
     smsCountries = Object.freeze(list.filter((c) => /^[A-Z]{2}$/.test(c)));
   }
 
   const defaultLocaleRaw = str('DEFAULT_LOCALE', 'nb')
     .toLowerCase()
     .replace(/[-_].*$/, '');
-  let defaultLocale = defaultLocaleRaw;
-  if (!LOCALES.includes(defaultLocaleRaw)) {
+  let defaultLocale: Locale = 'nb';
+  if (isLocale(defaultLocaleRaw)) defaultLocale = defaultLocaleRaw;
+  else {
     problems.push(`DEFAULT_LOCALE must be one of ${LOCALES.join(', ')} (got "${defaultLocaleRaw}")`);
-    defaultLocale = 'nb';
   }
 
   const trustProxyRaw = str('TRUST_PROXY', 'false');
@@ -217,6 +226,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     host,
     baseUrl,
     redisUrl,
+    redis: redis.options,
     spMetadataDir: str('SP_METADATA_DIR', 'metadata/sp'),
     idpKeyFile,
     idpCertFile,
@@ -246,7 +256,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     secret: str('IDP_SECRET', ''),
     logLevel: str('LOG_LEVEL', 'info'),
   };
-  if (config.secret !== '' && config.secret.length < 32) problems.push('IDP_SECRET must be at least 32 characters');
+  if (config.secret !== '' && config.secret.length < 32)
+    problems.push('IDP_SECRET must be at least 32 characters');
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
 }

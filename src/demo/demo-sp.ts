@@ -60,7 +60,9 @@ export class DemoSp {
     const keys = demoKeys(settings.devKeyDir);
     const common = {
       entityID: this.entityId,
-      assertionConsumerService: [{ Binding: samlify.Constants.namespace.binding.post, Location: this.acsUrl }],
+      assertionConsumerService: [
+        { Binding: samlify.Constants.namespace.binding.post, Location: this.acsUrl },
+      ],
       signingCert: keys.certPem,
       privateKey: keys.privateKeyPem,
       wantAssertionsSigned: true,
@@ -79,7 +81,9 @@ export class DemoSp {
   }
 
   /** A login request: the URL to redirect to, or the form to post. */
-  createLogin(options: DemoLoginOptions): { url: string } | { action: string; fields: Record<string, string> } {
+  createLogin(
+    options: DemoLoginOptions,
+  ): { url: string } | { action: string; fields: Record<string, string> } {
     const sp = options.signed ? this.#signing : this.#unsigned;
     const context = sp.createLoginRequest(this.#idp, options.binding, { relayState: options.relayState });
     this.#remember(context.id);
@@ -98,7 +102,9 @@ export class DemoSp {
 
   /** Verifies a posted SAMLResponse (signature by the IdP's metadata cert, audience, times) and reads it. */
   async readResponse(body: Record<string, string>): Promise<DemoResult> {
-    const status = /StatusCode Value="([^"]+)"/.exec(Buffer.from(body.SAMLResponse ?? '', 'base64').toString('utf8'));
+    const status = /StatusCode Value="([^"]+)"/.exec(
+      Buffer.from(body.SAMLResponse ?? '', 'base64').toString('utf8'),
+    );
     try {
       const result = await this.#unsigned.parseLoginResponse(this.#idp, 'post', { body });
       const extract = result.extract as {
@@ -109,7 +115,8 @@ export class DemoSp {
       const inResponseTo = extract.response?.inResponseTo;
       const known = inResponseTo !== undefined && this.#pending.delete(inResponseTo);
       const attributes: Record<string, string> = {};
-      for (const [k, v] of Object.entries(extract.attributes ?? {})) attributes[k] = Array.isArray(v) ? v.join(', ') : v;
+      for (const [k, v] of Object.entries(extract.attributes ?? {}))
+        attributes[k] = Array.isArray(v) ? v.join(', ') : v;
       return { ok: true, nameId: extract.nameID, attributes, inResponseTo, inResponseToKnown: known };
     } catch (error) {
       return {

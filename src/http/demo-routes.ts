@@ -5,7 +5,9 @@ import { type DemoSp, newRelayState } from '../demo/demo-sp.ts';
 import { newNonce, postToSpCsp } from './security.ts';
 import { renderPage } from './views.ts';
 
-type DemoQuery = Partial<Record<'binding' | 'signed' | 'phone' | 'family' | 'given' | 'force' | 'locale', string>>;
+type DemoQuery = Partial<
+  Record<'binding' | 'signed' | 'phone' | 'family' | 'given' | 'force' | 'locale', string>
+>;
 
 /** The `presetid` the seed describes, from the demo form's fields. */
 function presetFrom(query: DemoQuery): string {
@@ -18,7 +20,11 @@ function presetFrom(query: DemoQuery): string {
 
 export function registerDemoSp(app: FastifyInstance, demo: DemoSp): void {
   app.get('/demo', (_request, reply) =>
-    renderPage(reply, 'demo', 'en', { title: 'Demo service provider', spName: 'Demo SP', entityId: demo.entityId }),
+    renderPage(reply, 'demo', 'en', {
+      title: 'Demo service provider',
+      spName: 'Demo SP',
+      entityId: demo.entityId,
+    }),
   );
 
   app.get('/demo/metadata', (_request, reply) => {

@@ -17,8 +17,10 @@ function pageFor(error: unknown): ErrorPage {
     return { status: 400, heading: 'error.heading', message };
   }
   if (error instanceof FlowError) {
-    if (error.kind === 'finished') return { status: 410, heading: 'error.heading', message: 'error.finished' };
-    if (error.kind === 'forbidden') return { status: 403, heading: 'error.heading', message: 'error.forbidden' };
+    if (error.kind === 'finished')
+      return { status: 410, heading: 'error.heading', message: 'error.finished' };
+    if (error.kind === 'forbidden')
+      return { status: 403, heading: 'error.heading', message: 'error.forbidden' };
     return { status: 410, heading: 'error.expiredHeading', message: 'error.expired' };
   }
   if (error instanceof StoreUnavailableError) {
@@ -26,7 +28,11 @@ function pageFor(error: unknown): ErrorPage {
   }
   const status = (error as FastifyError).statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return { status, heading: 'error.heading', message: status === 413 ? 'error.tooLarge' : 'error.badRequest' };
+    return {
+      status,
+      heading: 'error.heading',
+      message: status === 413 ? 'error.tooLarge' : 'error.badRequest',
+    };
   }
   return { status: 500, heading: 'error.heading', message: 'error.generic' };
 }
@@ -67,6 +73,11 @@ export function registerErrorHandler(app: FastifyInstance, fallbackLocale: Local
     return sendErrorPage(request, reply, page, fallbackLocale);
   });
   app.setNotFoundHandler((request, reply) =>
-    sendErrorPage(request, reply, { status: 404, heading: 'error.notFoundHeading', message: 'error.notFound' }, fallbackLocale),
+    sendErrorPage(
+      request,
+      reply,
+      { status: 404, heading: 'error.notFoundHeading', message: 'error.notFound' },
+      fallbackLocale,
+    ),
   );
 }

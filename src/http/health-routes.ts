@@ -4,7 +4,10 @@ import type { FastifyInstance } from 'fastify';
 import type { SpRegistry } from '../saml/sp-registry.ts';
 import type { Store } from '../store/store.ts';
 
-export function registerHealthRoutes(app: FastifyInstance, deps: { store: Store; registry: SpRegistry }): void {
+export function registerHealthRoutes(
+  app: FastifyInstance,
+  deps: { store: Store; registry: SpRegistry },
+): void {
   app.get('/healthz', (_request, reply) => {
     reply.send({ status: 'ok' });
   });
@@ -21,6 +24,8 @@ export function registerHealthRoutes(app: FastifyInstance, deps: { store: Store;
       problems.push('store');
     }
     if (deps.registry.size === 0) problems.push('no trusted SP');
-    reply.code(problems.length === 0 ? 200 : 503).send({ status: problems.length === 0 ? 'ready' : 'not ready', problems });
+    reply
+      .code(problems.length === 0 ? 200 : 503)
+      .send({ status: problems.length === 0 ? 'ready' : 'not ready', problems });
   });
 }

@@ -56,54 +56,80 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     };
     switch (flow.step) {
       case 'choose-method':
-        return renderPage(reply, 'choose-method', flow.locale, {
-          ...base,
-          title: t('choose.heading'),
-          methods: flow.offeredEids.map((id) => ({
-            id,
-            name: id === 'nets_sms' ? t('choose.netsSms') : id,
-            description: id === 'nets_sms' ? t('choose.netsSmsDescription') : t('choose.otherMethod'),
-          })),
-        }, status);
+        return renderPage(
+          reply,
+          'choose-method',
+          flow.locale,
+          {
+            ...base,
+            title: t('choose.heading'),
+            methods: flow.offeredEids.map((id) => ({
+              id,
+              name: id === 'nets_sms' ? t('choose.netsSms') : id,
+              description: id === 'nets_sms' ? t('choose.netsSmsDescription') : t('choose.otherMethod'),
+            })),
+          },
+          status,
+        );
       case 'identify': {
         const variant = identifyVariant(flow.preset);
         const lockedName = flow.preset.familyName !== undefined;
         const lockedPhone = flow.preset.phone !== undefined;
-        return renderPage(reply, 'identify', flow.locale, {
-          ...base,
-          title: t(lockedName && lockedPhone ? 'identify.headingConfirm' : 'identify.heading'),
-          variant,
-          confirmOnly: lockedName && lockedPhone,
-          lockedName,
-          lockedPhone,
-          fullName: lockedName ? `${flow.preset.givenName ?? ''} ${flow.preset.familyName ?? ''}`.trim() : undefined,
-          phoneDisplay: lockedPhone ? formatPhone(flow.preset.phone as string) : undefined,
-        }, status);
+        return renderPage(
+          reply,
+          'identify',
+          flow.locale,
+          {
+            ...base,
+            title: t(lockedName && lockedPhone ? 'identify.headingConfirm' : 'identify.heading'),
+            variant,
+            confirmOnly: lockedName && lockedPhone,
+            lockedName,
+            lockedPhone,
+            fullName: lockedName
+              ? `${flow.preset.givenName ?? ''} ${flow.preset.familyName ?? ''}`.trim()
+              : undefined,
+            phoneDisplay: lockedPhone ? formatPhone(flow.preset.phone as string) : undefined,
+          },
+          status,
+        );
       }
       case 'verify-code': {
         const status3 = await login.codeStatus(flow);
-        return renderPage(reply, 'verify-code', flow.locale, {
-          ...base,
-          title: t('verify.heading'),
-          notice: extra.notice,
-          maskedPhone: maskPhone(flow.phone as string),
-          minutes: Math.ceil(login.settings.otpTtlSeconds / 60),
-          attemptsLeft: status3.attemptsLeft,
-          resendWait: status3.resendWait,
-          sendsLeft: status3.sendsLeft,
-        }, status);
+        return renderPage(
+          reply,
+          'verify-code',
+          flow.locale,
+          {
+            ...base,
+            title: t('verify.heading'),
+            notice: extra.notice,
+            maskedPhone: maskPhone(flow.phone as string),
+            minutes: Math.ceil(login.settings.otpTtlSeconds / 60),
+            attemptsLeft: status3.attemptsLeft,
+            resendWait: status3.resendWait,
+            sendsLeft: status3.sendsLeft,
+          },
+          status,
+        );
       }
       case 'done':
         throw new FlowError('finished', 'login already finished');
     }
   };
 
-  app.get('/login/:flowId', async (request: FastifyRequest<{ Params: { flowId: string }; Querystring: { notice?: string } }>, reply) => {
-    const flow = await login.load(request.params.flowId);
-    const noticeKey = NOTICES[request.query.notice ?? ''];
-    const notice = noticeKey === undefined ? undefined : translate(flow.locale, noticeKey);
-    return render(reply, flow, { notice });
-  });
+  app.get(
+    '/login/:flowId',
+    async (
+      request: FastifyRequest<{ Params: { flowId: string }; Querystring: { notice?: string } }>,
+      reply,
+    ) => {
+      const flow = await login.load(request.params.flowId);
+      const noticeKey = NOTICES[request.query.notice ?? ''];
+      const notice = noticeKey === undefined ? undefined : translate(flow.locale, noticeKey);
+      return render(reply, flow, { notice });
+    },
+  );
 
   app.post('/login/:flowId', async (request: FastifyRequest<{ Params: { flowId: string } }>, reply) => {
     const flow = await login.load(request.params.flowId);

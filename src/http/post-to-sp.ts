@@ -28,7 +28,12 @@ export class SpAnswer {
 
   success(reply: FastifyReply, request: PendingRequest, identity: Identity, locale: Locale): FastifyReply {
     const now = new Date();
-    const nameId = makeNameId(request.nameIdFormat, identity.phone, request.spNameQualifier ?? request.spEntityId, this.#secret);
+    const nameId = makeNameId(
+      request.nameIdFormat,
+      identity.phone,
+      request.spNameQualifier ?? request.spEntityId,
+      this.#secret,
+    );
     const xml = this.#responses.success(
       request,
       identity,
@@ -40,11 +45,20 @@ export class SpAnswer {
       },
       now,
     );
-    this.#onEvent('saml.response.issued', { sp: request.spEntityId, inResponseTo: request.requestId, phone: identity.phone });
+    this.#onEvent('saml.response.issued', {
+      sp: request.spEntityId,
+      inResponseTo: request.requestId,
+      phone: identity.phone,
+    });
     return this.#post(reply, request, xml, locale);
   }
 
-  failure(reply: FastifyReply, request: PendingRequest, error: SamlStatusError, locale: Locale): FastifyReply {
+  failure(
+    reply: FastifyReply,
+    request: PendingRequest,
+    error: SamlStatusError,
+    locale: Locale,
+  ): FastifyReply {
     const xml = this.#responses.failure(request, error, new Date());
     this.#onEvent('saml.response.status', {
       sp: request.spEntityId,

@@ -67,7 +67,11 @@ export function registerSamlRoutes(app: FastifyInstance, deps: SamlRouteDeps): v
     if (refusal !== undefined) return deps.answer.failure(reply, pending, refusal, locale);
     // No SSO session exists yet, so a passive request can never be satisfied (SAML core §3.4.1).
     if (pending.isPassive) {
-      const noPassive = new SamlStatusError(SamlStatus.Responder, SamlStatus.NoPassive, 'no session for a passive request');
+      const noPassive = new SamlStatusError(
+        SamlStatus.Responder,
+        SamlStatus.NoPassive,
+        'no session for a passive request',
+      );
       return deps.answer.failure(reply, pending, noPassive, locale);
     }
     try {

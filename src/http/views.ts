@@ -28,7 +28,10 @@ export async function registerViews(app: FastifyInstance, templatesDir: string):
   });
   const css = readFileSync(join(templatesDir, 'assets', 'idp.css'), 'utf8');
   app.get('/assets/idp.css', (_request, reply) => {
-    reply.header('content-type', 'text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(css);
+    reply
+      .header('content-type', 'text/css; charset=utf-8')
+      .header('cache-control', 'public, max-age=3600')
+      .send(css);
   });
 }
 

@@ -62,13 +62,16 @@ export const en = {
 
   'error.heading': 'Something went wrong',
   'error.reference': 'Reference: {ref}',
-  'error.badRequest': 'We could not understand the request from the service. Go back to the service and try again.',
+  'error.badRequest':
+    'We could not understand the request from the service. Go back to the service and try again.',
   'error.tooLarge': 'The request from the service was too large. Go back to the service and try again.',
-  'error.unknownSp': 'The service that sent you here is not registered with us, so we cannot identify you for it.',
+  'error.unknownSp':
+    'The service that sent you here is not registered with us, so we cannot identify you for it.',
   'error.expiredHeading': 'Your login has expired',
   'error.expired': 'Your login has expired. Go back to the service and start again.',
   'error.finished': 'This login is already finished. Go back to the service if you need to log in again.',
-  'error.forbidden': 'We could not confirm that this request came from this page. Go back to the service and start again.',
+  'error.forbidden':
+    'We could not confirm that this request came from this page. Go back to the service and start again.',
   'error.unavailableHeading': 'Service temporarily unavailable',
   'error.unavailable': 'We cannot complete your login right now. Please try again in a moment.',
   'error.notFoundHeading': 'Page not found',
@@ -97,7 +100,8 @@ export const en = {
   },
   'code.expired': 'The code has expired. Ask for a new one',
 
-  'error.tooManySends': 'You have asked for as many codes as this login allows. Go back to the service and start again',
+  'error.tooManySends':
+    'You have asked for as many codes as this login allows. Go back to the service and start again',
   'error.resendWait': {
     one: 'Wait {count} second before you ask for the code again',
     other: 'Wait {count} seconds before you ask for the code again',

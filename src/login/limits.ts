@@ -42,11 +42,18 @@ export class Limits {
    * Counts one SMS against every limit; refuses when any is over. The per-flow count is checked first so a
    * flow that is out of sends never spends the shared budgets.
    */
-  async chargeSend(flowId: string, phone: string, clientIp: string, flowTtlSeconds: number): Promise<SendRefusal | undefined> {
+  async chargeSend(
+    flowId: string,
+    phone: string,
+    clientIp: string,
+    flowTtlSeconds: number,
+  ): Promise<SendRefusal | undefined> {
     const phoneKey = this.#digest(phone);
     const failures = (await this.#store.get<number>(`otpfail:${phoneKey}`)) ?? 0;
     if (failures >= this.#settings.otpMaxFailuresPerPhone) return 'phone-locked';
-    if ((await this.#store.increment(`{${flowId}}:sends`, flowTtlSeconds)) > this.#settings.otpMaxSendsPerFlow) {
+    if (
+      (await this.#store.increment(`{${flowId}}:sends`, flowTtlSeconds)) > this.#settings.otpMaxSendsPerFlow
+    ) {
       return 'flow-sends';
     }
     const [perPhone, perIp, global] = await Promise.all([

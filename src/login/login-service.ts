@@ -52,19 +52,32 @@ export interface Problem {
   readonly key: MessageKey;
   readonly vars?: Readonly<Record<string, string | number>>;
 }
-export type Problems = Readonly<Partial<Record<'given_name' | 'family_name' | 'phone' | 'code' | 'form', Problem>>>;
+export type Problems = Readonly<
+  Partial<Record<'given_name' | 'family_name' | 'phone' | 'code' | 'form', Problem>>
+>;
 
 /** What a POST leads to; http/ turns each into a reply. */
 export type Outcome =
   | { readonly kind: 'redirect'; readonly flow: Flow; readonly notice?: 'sent' | 'resent' }
-  | { readonly kind: 'invalid'; readonly flow: Flow; readonly problems: Problems; readonly values: Record<string, string> }
+  | {
+      readonly kind: 'invalid';
+      readonly flow: Flow;
+      readonly problems: Problems;
+      readonly values: Record<string, string>;
+    }
   | { readonly kind: 'completed'; readonly flow: Flow; readonly identity: Identity }
   | { readonly kind: 'failed'; readonly flow: Flow; readonly error: SamlStatusError };
 
 /** Posted form fields, as strings. */
 export type Form = Readonly<Record<string, string | undefined>>;
 
-const LOCALE_COUNTRY: Record<Locale, string | undefined> = { nb: 'NO', sv: 'SE', da: 'DK', fi: 'FI', en: undefined };
+const LOCALE_COUNTRY: Record<Locale, string | undefined> = {
+  nb: 'NO',
+  sv: 'SE',
+  da: 'DK',
+  fi: 'FI',
+  en: undefined,
+};
 
 const REFUSAL_KEY: Record<SendRefusal, MessageKey> = {
   'flow-sends': 'error.tooManySends',
@@ -106,7 +119,11 @@ export class LoginService {
   async start(input: StartInput): Promise<Flow> {
     const forced = readForcedEid(input.params.forcepkivendor);
     if (forced !== undefined && !input.offeredEids.includes(forced)) {
-      throw new SamlStatusError(SamlStatus.Requester, SamlStatus.NoSupportedIDP, `eID ${forced} is not offered here`);
+      throw new SamlStatusError(
+        SamlStatus.Requester,
+        SamlStatus.NoSupportedIDP,
+        `eID ${forced} is not offered here`,
+      );
     }
     const preset = this.#readPreset(input.params.presetid, input.request.subjectPhone);
     const locale = negotiateLocale({
@@ -139,19 +156,23 @@ export class LoginService {
     let preset: Preset = {};
     if (presetid !== undefined && presetid !== '') {
       const parsed = parsePresetId(presetid);
-      if (!parsed.ok) throw new SamlStatusError(SamlStatus.Requester, undefined, `presetid: ${parsed.reason}`);
+      if (!parsed.ok)
+        throw new SamlStatusError(SamlStatus.Requester, undefined, `presetid: ${parsed.reason}`);
       preset = parsed.preset;
     }
     const phoneSource = preset.phone ?? subjectPhone;
     if (phoneSource === undefined) return preset;
     const phone = parsePhone(phoneSource, { allowedCountries: this.#settings.smsCountries });
-    if (!phone.ok) throw new SamlStatusError(SamlStatus.Requester, undefined, `preset phone: ${phone.problem}`);
+    if (!phone.ok)
+      throw new SamlStatusError(SamlStatus.Requester, undefined, `preset phone: ${phone.problem}`);
     return { ...preset, phone: phone.e164 };
   }
 
   /** The flow, or FlowError('expired') when it is gone. */
   async load(flowId: string): Promise<Flow> {
-    const flow = /^[A-Za-z0-9_-]{24}$/.test(flowId) ? await this.#store.get<Flow>(flowKey(flowId)) : undefined;
+    const flow = /^[A-Za-z0-9_-]{24}$/.test(flowId)
+      ? await this.#store.get<Flow>(flowKey(flowId))
+      : undefined;
     if (flow === undefined) throw new FlowError('expired', 'login flow not found or expired');
     return flow;
   }
@@ -166,7 +187,10 @@ export class LoginService {
 
   /** What the code page shows: attempts left, resend wait, sends left. */
   async codeStatus(flow: Flow): Promise<{ attemptsLeft: number; resendWait: number; sendsLeft: number }> {
-    const [wrong, sends] = await Promise.all([this.#limits.wrongCodes(flow.id), this.#limits.sendsUsed(flow.id)]);
+    const [wrong, sends] = await Promise.all([
+      this.#limits.wrongCodes(flow.id),
+      this.#limits.sendsUsed(flow.id),
+    ]);
     return {
       attemptsLeft: Math.max(0, this.#settings.otpMaxAttempts - wrong),
       resendWait: resendWaitSeconds(flow, this.#settings.otpResendCooldownSeconds, this.#now()),
@@ -183,7 +207,11 @@ export class LoginService {
     if (form.action === 'cancel') {
       await this.#end(flow);
       this.#onEvent('login.cancelled', { flow: flow.id, sp: flow.request.spEntityId });
-      return { kind: 'failed', flow, error: new SamlStatusError(SamlStatus.Responder, SamlStatus.AuthnFailed, 'cancel') };
+      return {
+        kind: 'failed',
+        flow,
+        error: new SamlStatusError(SamlStatus.Responder, SamlStatus.AuthnFailed, 'cancel'),
+      };
     }
     if (form.step !== flow.step) return { kind: 'redirect', flow };
     switch (flow.step) {
@@ -208,7 +236,11 @@ export class LoginService {
       return {
         kind: 'failed',
         flow,
-        error: new SamlStatusError(SamlStatus.Responder, SamlStatus.NoSupportedIDP, `eID ${eid} is handled elsewhere`),
+        error: new SamlStatusError(
+          SamlStatus.Responder,
+          SamlStatus.NoSupportedIDP,
+          `eID ${eid} is handled elsewhere`,
+        ),
       };
     }
     return { kind: 'invalid', flow, problems: { form: { key: 'choose.required' } }, values: {} };
@@ -241,7 +273,8 @@ export class LoginService {
       if (parsed.ok) phone = parsed.e164;
       else problems.phone = { key: `phone.${parsed.problem}` as MessageKey };
     }
-    if (Object.keys(problems).length > 0 || phone === undefined) return { kind: 'invalid', flow, problems, values };
+    if (Object.keys(problems).length > 0 || phone === undefined)
+      return { kind: 'invalid', flow, problems, values };
 
     const named: Flow = { ...flow, givenName, familyName, phone };
     const sent = await this.#sendCode(named, clientIp, false);
@@ -252,7 +285,12 @@ export class LoginService {
   async #resend(flow: Flow, clientIp: string): Promise<Outcome> {
     const wait = resendWaitSeconds(flow, this.#settings.otpResendCooldownSeconds, this.#now());
     if (wait > 0) {
-      return { kind: 'invalid', flow, problems: { form: { key: 'error.resendWait', vars: { count: wait } } }, values: {} };
+      return {
+        kind: 'invalid',
+        flow,
+        problems: { form: { key: 'error.resendWait', vars: { count: wait } } },
+        values: {},
+      };
     }
     const sent = await this.#sendCode(flow, clientIp, true);
     if ('problem' in sent) return { kind: 'invalid', flow, problems: { form: sent.problem }, values: {} };
@@ -263,7 +301,11 @@ export class LoginService {
    * Sends the flow's code: the same one while it is valid (CONTRACT.md §5), a fresh one otherwise. The code is
    * derived from a random nonce with the secret, so the store never holds it, only its keyed hash.
    */
-  async #sendCode(flow: Flow, clientIp: string, resend: boolean): Promise<{ flow: Flow } | { problem: Problem }> {
+  async #sendCode(
+    flow: Flow,
+    clientIp: string,
+    resend: boolean,
+  ): Promise<{ flow: Flow } | { problem: Problem }> {
     const now = this.#now();
     const phone = flow.phone as string;
     // One send at a time per flow: a double submit must not send two different codes.
@@ -290,7 +332,11 @@ export class LoginService {
       } catch (error) {
         const failure = error instanceof SmsError ? error.failure : 'temporary';
         this.#onEvent('otp.send_failed', { flow: flow.id, failure, phone });
-        return { problem: { key: failure === 'permanent' || failure === 'invalid-number' ? 'sms.permanent' : 'sms.temporary' } };
+        return {
+          problem: {
+            key: failure === 'permanent' || failure === 'invalid-number' ? 'sms.permanent' : 'sms.temporary',
+          },
+        };
       }
       if (!reuse) await this.#store.delete(`{${flow.id}}:attempts`);
       const next: Flow = {
@@ -312,8 +358,10 @@ export class LoginService {
   async #verify(flow: Flow, form: Form): Promise<Outcome> {
     const typed = form.code ?? '';
     const values = { code: '' };
-    if (typed.trim() === '') return { kind: 'invalid', flow, problems: { code: { key: 'code.required' } }, values };
-    if (!isCodeShaped(typed)) return { kind: 'invalid', flow, problems: { code: { key: 'code.format' } }, values };
+    if (typed.trim() === '')
+      return { kind: 'invalid', flow, problems: { code: { key: 'code.required' } }, values };
+    if (!isCodeShaped(typed))
+      return { kind: 'invalid', flow, problems: { code: { key: 'code.format' } }, values };
     if (!codeIsLive(flow, this.#now())) {
       return { kind: 'invalid', flow, problems: { code: { key: 'code.expired' } }, values };
     }
@@ -330,7 +378,12 @@ export class LoginService {
         };
       }
       const left = this.#settings.otpMaxAttempts - wrong;
-      return { kind: 'invalid', flow, problems: { code: { key: 'code.wrong', vars: { count: left } } }, values };
+      return {
+        kind: 'invalid',
+        flow,
+        problems: { code: { key: 'code.wrong', vars: { count: left } } },
+        values,
+      };
     }
     // Single use: of racing submits only one records the code as used, and only that one gets an identity.
     if (!(await this.#store.setIfAbsent(`{${flow.id}}:used`, 1, this.#settings.flowTtlSeconds))) {

@@ -1,9 +1,9 @@
 // Loads the IdP's signing key and certificate, or creates and keeps a self-signed development pair.
 
-import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, type KeyObject, X509Certificate } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
+import { selfSignedCertPem } from './self-signed.ts';
 
 /** The key pair every Response and Assertion is signed with (CONTRACT.md §4). */
 export interface IdpKeys {
@@ -17,22 +17,17 @@ export interface IdpKeys {
 const DEV_KEY_FILE = 'idp-signing.key.pem';
 const DEV_CERT_FILE = 'idp-signing.cert.pem';
 
-/**
- * Creates an RSA-2048 key and a self-signed SHA-256 certificate valid for 10 years, for the dev IdP
- * pair, the demo SP and tests. Asynchronous because the certificate library is.
- */
-export async function generateKeyPair(commonName: string): Promise<{ privateKeyPem: string; certPem: string }> {
-  const notBeforeDate = new Date();
-  const notAfterDate = new Date(notBeforeDate);
-  notAfterDate.setUTCFullYear(notAfterDate.getUTCFullYear() + 10);
-  const pems = await generate([{ name: 'commonName', value: commonName }], {
-    keyType: 'rsa',
-    keySize: 2048,
-    algorithm: 'sha256',
-    notBeforeDate,
-    notAfterDate,
-  });
-  return { privateKeyPem: pems.private, certPem: pems.cert };
+/** Same generation for other purposes (the demo SP's own keys, tests): an RSA-2048 key and a self-signed
+ * SHA-256 certificate valid for 10 years. */
+export function generateKeyPair(commonName: string): { privateKeyPem: string; certPem: string } {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const notBefore = new Date();
+  const notAfter = new Date(notBefore);
+  notAfter.setUTCFullYear(notAfter.getUTCFullYear() + 10);
+  return {
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    certPem: selfSignedCertPem(privateKey, commonName, notBefore, notAfter),
+  };
 }
 
 function errorText(err: unknown): string {
@@ -49,7 +44,9 @@ export function idpKeysFromPem(keyPem: string, certPem: string, keyName: string,
     throw new Error(`${keyName}: not a PEM private key (${errorText(err)})`);
   }
   if (privateKey.asymmetricKeyType !== 'rsa') {
-    throw new Error(`${keyName}: the signing key must be RSA (RSA-SHA256 signatures), got ${privateKey.asymmetricKeyType}`);
+    throw new Error(
+      `${keyName}: the signing key must be RSA (RSA-SHA256 signatures), got ${privateKey.asymmetricKeyType}`,
+    );
   }
   let cert: X509Certificate;
   try {
@@ -118,7 +115,7 @@ export async function loadIdpKeys(opts: {
   if (keyPem !== undefined && certPem !== undefined) {
     return idpKeysFromPem(keyPem, certPem, keyFile, certFile);
   }
-  const pair = await generateKeyPair(opts.commonName);
+  const pair = generateKeyPair(opts.commonName);
   try {
     await mkdir(opts.devKeyDir, { recursive: true, mode: 0o700 });
     await writeAtomically(keyFile, pair.privateKeyPem, 0o600);

@@ -1,9 +1,18 @@
 // Reads SP metadata (an EntityDescriptor or EntitiesDescriptor) into registry entries, tolerating real-SP quirks.
 
 import { X509Certificate } from 'node:crypto';
-import { attr, childrenNamed, descendants, elementChildren, isElement, optionalChild, text, xsBoolean } from './dom.ts';
+import {
+  attr,
+  childrenNamed,
+  descendants,
+  elementChildren,
+  isElement,
+  optionalChild,
+  text,
+  xsBoolean,
+} from './dom.ts';
 import { parseXmlStrict } from './xml-guard.ts';
-import { Ns } from './urn.ts';
+import { Ns, SAML_PROTOCOL } from './urn.ts';
 
 /** One AssertionConsumerService of an SP (SAML metadata §2.4.4). */
 export interface AcsEndpoint {
@@ -43,8 +52,6 @@ export interface ServiceProviderEntry {
 
 /** Settings an SP gets without a sidecar file. */
 export const DEFAULT_SP_SETTINGS: SpSettings = Object.freeze({ eids: Object.freeze(['nets_sms']) });
-
-const SAML2_PROTOCOL = Ns.protocol;
 
 function httpUrl(value: string | undefined, what: string): string {
   if (value === undefined || value.trim() === '') throw new Error(`${what} has no Location`);
@@ -125,13 +132,14 @@ function entityHost(entityId: string): string {
 }
 
 function isSaml2Sp(sso: Element): boolean {
-  return (attr(sso, 'protocolSupportEnumeration') ?? '').split(/\s+/).includes(SAML2_PROTOCOL);
+  return (attr(sso, 'protocolSupportEnumeration') ?? '').split(/\s+/).includes(SAML_PROTOCOL);
 }
 
 function readEntity(ed: Element, sourceFile: string): ServiceProviderEntry | undefined {
   const entityId = (attr(ed, 'entityID') ?? '').trim();
   if (entityId === '') throw new Error('an EntityDescriptor has no entityID');
-  if (entityId.length > 1024) throw new Error('an entityID is longer than 1024 characters (SAML core §8.3.6)');
+  if (entityId.length > 1024)
+    throw new Error('an entityID is longer than 1024 characters (SAML core §8.3.6)');
   const sso = childrenNamed(ed, Ns.metadata, 'SPSSODescriptor').find(isSaml2Sp);
   if (sso === undefined) return undefined;
 
@@ -149,7 +157,9 @@ function readEntity(ed: Element, sourceFile: string): ServiceProviderEntry | und
     return Object.freeze({
       binding: (attr(e, 'Binding') ?? '').trim(),
       url: httpUrl(attr(e, 'Location'), what),
-      ...(responseLocation === undefined ? {} : { responseUrl: httpUrl(responseLocation, `${what} Response`) }),
+      ...(responseLocation === undefined
+        ? {}
+        : { responseUrl: httpUrl(responseLocation, `${what} Response`) }),
     });
   });
 
@@ -157,8 +167,10 @@ function readEntity(ed: Element, sourceFile: string): ServiceProviderEntry | und
     entityId,
     acs: Object.freeze(readAcs(sso, entityId)),
     signingCerts: Object.freeze(readSigningCerts(sso, entityId)),
-    authnRequestsSigned: xsBoolean(attr(sso, 'AuthnRequestsSigned'), `${entityId}: AuthnRequestsSigned`) ?? false,
-    wantAssertionsSigned: xsBoolean(attr(sso, 'WantAssertionsSigned'), `${entityId}: WantAssertionsSigned`) ?? false,
+    authnRequestsSigned:
+      xsBoolean(attr(sso, 'AuthnRequestsSigned'), `${entityId}: AuthnRequestsSigned`) ?? false,
+    wantAssertionsSigned:
+      xsBoolean(attr(sso, 'WantAssertionsSigned'), `${entityId}: WantAssertionsSigned`) ?? false,
     nameIdFormats: Object.freeze(childrenNamed(sso, Ns.metadata, 'NameIDFormat').map(text)),
     sloEndpoints: Object.freeze(slo),
     displayName: ui.displayName ?? orgName ?? entityHost(entityId),
@@ -166,7 +178,8 @@ function readEntity(ed: Element, sourceFile: string): ServiceProviderEntry | und
     settings: DEFAULT_SP_SETTINGS,
     sourceFile,
   };
-  if (entry.acs.length === 0) throw new Error(`${entityId}: the SPSSODescriptor lists no AssertionConsumerService`);
+  if (entry.acs.length === 0)
+    throw new Error(`${entityId}: the SPSSODescriptor lists no AssertionConsumerService`);
   if (entry.authnRequestsSigned && entry.signingCerts.length === 0) {
     throw new Error(`${entityId}: AuthnRequestsSigned is on but no signing certificate is listed`);
   }
@@ -213,10 +226,12 @@ export function parseSpSettings(json: string): SpSettings {
   } catch {
     throw new Error('the settings file is not valid JSON');
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('the settings file must hold an object');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new Error('the settings file must hold an object');
   const obj = raw as Record<string, unknown>;
   for (const key of Object.keys(obj)) {
-    if (key !== 'eids' && key !== 'defaultLocale') throw new Error(`unknown setting "${key}" (known: eids, defaultLocale)`);
+    if (key !== 'eids' && key !== 'defaultLocale')
+      throw new Error(`unknown setting "${key}" (known: eids, defaultLocale)`);
   }
   let eids = DEFAULT_SP_SETTINGS.eids;
   if (obj.eids !== undefined) {
@@ -229,7 +244,10 @@ export function parseSpSettings(json: string): SpSettings {
     }
     eids = Object.freeze([...(obj.eids as string[])]);
   }
-  if (obj.defaultLocale !== undefined && (typeof obj.defaultLocale !== 'string' || !/^[a-z]{2}([_-][A-Za-z]{2})?$/.test(obj.defaultLocale))) {
+  if (
+    obj.defaultLocale !== undefined &&
+    (typeof obj.defaultLocale !== 'string' || !/^[a-z]{2}([_-][A-Za-z]{2})?$/.test(obj.defaultLocale))
+  ) {
     throw new Error('"defaultLocale" must be a locale such as "nb" or "en_GB"');
   }
   return Object.freeze({

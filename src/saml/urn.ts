@@ -13,6 +13,9 @@ export const Ns = {
   xml: 'http://www.w3.org/XML/1998/namespace',
 } as const;
 
+/** The SAML 2.0 protocol support URI (metadata §2.4.1 protocolSupportEnumeration). */
+export const SAML_PROTOCOL = Ns.protocol;
+
 /** Protocol bindings (SAML bindings §3.4, §3.5). */
 export const Binding = {
   redirect: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect',

@@ -18,7 +18,8 @@ const MARKUP_DECLARATION = /<!(?!--|\[CDATA\[)/;
  * error the parser reports, and a document without a root element.
  */
 export function parseXmlStrict(xml: string): Document {
-  if (MARKUP_DECLARATION.test(xml)) throw new XmlRejectedError('XML with a DOCTYPE or other markup declaration');
+  if (MARKUP_DECLARATION.test(xml))
+    throw new XmlRejectedError('XML with a DOCTYPE or other markup declaration');
   const problems: string[] = [];
   const report = (level: string) => (message: string) => {
     problems.push(`${level}: ${String(message).split('\n')[0]}`);

@@ -53,7 +53,9 @@ function write(node: XmlElement, out: string[]): void {
   for (const [key, value] of Object.entries(node.attrs ?? {})) {
     if (value !== undefined) out.push(' ', key, '="', escapeAttr(value), '"');
   }
-  const children = (node.children ?? []).filter((c): c is XmlElement | string => c !== undefined && c !== false);
+  const children = (node.children ?? []).filter(
+    (c): c is XmlElement | string => c !== undefined && c !== false,
+  );
   if (children.length === 0) {
     out.push('/>');
     return;

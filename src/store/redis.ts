@@ -86,7 +86,8 @@ function parseRedisUrl(url: string): ParsedUrl {
 }
 
 function msOf(ttlSeconds: number, key: string): number {
-  if (!(ttlSeconds > 0) || !Number.isFinite(ttlSeconds)) throw new RangeError(`TTL must be positive (key ${key})`);
+  if (!(ttlSeconds > 0) || !Number.isFinite(ttlSeconds))
+    throw new RangeError(`TTL must be positive (key ${key})`);
   return Math.max(1, Math.round(ttlSeconds * 1000));
 }
 
@@ -106,6 +107,12 @@ export class RedisStore implements Store {
   constructor(opts: RedisStoreOptions) {
     this.#prefix = opts.keyPrefix ?? DEFAULT_PREFIX;
     if (/[{}]/.test(this.#prefix)) throw new RangeError('keyPrefix must not contain { or }');
+    if (opts.clusterNodes !== undefined && opts.sentinels !== undefined) {
+      throw new RangeError('Give sentinels or clusterNodes, not both');
+    }
+    if (opts.sentinels !== undefined && !opts.sentinelName) {
+      throw new RangeError('sentinels need a sentinelName');
+    }
     this.#commandTimeoutMs = opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     const url = parseRedisUrl(opts.url ?? 'redis://127.0.0.1:6379');
     const useTls = opts.tls === undefined ? url.tls : opts.tls !== false;
@@ -122,10 +129,6 @@ export class RedisStore implements Store {
     };
     const retry = (attempt: number) => Math.min(attempt * 100, 1000);
 
-    if (opts.clusterNodes !== undefined && opts.sentinels !== undefined) {
-      throw new RangeError('Give sentinels or clusterNodes, not both');
-    }
-    if (opts.sentinels !== undefined && !opts.sentinelName) throw new RangeError('sentinels need a sentinelName');
     if (opts.clusterNodes !== undefined) {
       this.#client = new Cluster(opts.clusterNodes, {
         enableOfflineQueue: false,
@@ -279,8 +282,14 @@ export function redisOptionsFromEnv(env: Record<string, string | undefined>): {
   const timeout = read('REDIS_COMMAND_TIMEOUT_MS');
 
   if (url === undefined && sentinels === undefined && clusterNodes === undefined) {
-    for (const key of ['REDIS_SENTINEL_NAME', 'REDIS_KEY_PREFIX', 'REDIS_TLS_CA_FILE', 'REDIS_COMMAND_TIMEOUT_MS']) {
-      if (read(key) !== undefined) problems.push(`${key} needs REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES`);
+    for (const key of [
+      'REDIS_SENTINEL_NAME',
+      'REDIS_KEY_PREFIX',
+      'REDIS_TLS_CA_FILE',
+      'REDIS_COMMAND_TIMEOUT_MS',
+    ]) {
+      if (read(key) !== undefined)
+        problems.push(`${key} needs REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES`);
     }
     return { problems };
   }

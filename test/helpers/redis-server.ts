@@ -1,7 +1,7 @@
 // Real redis-server processes for tests: one node, or a three-master Cluster, on free 127.0.0.1 ports.
 
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { type AddressInfo, connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,14 @@ export interface RedisServer {
   resume(): void;
   /** Starts the server again on the same port (empty: nothing is persisted). */
   restart(): Promise<void>;
+}
+
+/** A Sentinel that watches one master under a name. */
+export interface RedisSentinel {
+  readonly host: string;
+  readonly port: number;
+  readonly masterName: string;
+  stop(): Promise<void>;
 }
 
 /** Three masters that own all 16384 slots. */
@@ -106,7 +114,7 @@ class Process {
   async start(): Promise<void> {
     let output = '';
     let exited: string | undefined;
-    const child = spawn('redis-server', ['--port', String(this.port), ...this.#args], {
+    const child = spawn('redis-server', [...this.#args, '--port', String(this.port)], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.#child = child;
@@ -232,4 +240,36 @@ export async function startRedisCluster(): Promise<RedisCluster> {
     throw error;
   }
   return { nodes: servers.map((s) => ({ host: HOST, port: s.port })), stop };
+}
+
+/** Starts a Sentinel (`redis-server <conf> --sentinel`) watching `master` as `masterName`. */
+export async function startRedisSentinel(
+  master: RedisServer,
+  masterName = 'nsi-master',
+): Promise<RedisSentinel> {
+  const dir = await mkdtemp(join(tmpdir(), 'nsi-redis-sentinel-'));
+  const conf = join(dir, 'sentinel.conf');
+  await writeFile(conf, `sentinel monitor ${masterName} ${HOST} ${master.port} 1\n`);
+  const [port] = await freePorts(1);
+  const sentinel = new Process(port!, [
+    conf,
+    '--sentinel',
+    '--bind',
+    HOST,
+    '--dir',
+    dir,
+    '--daemonize',
+    'no',
+  ]);
+  const stop = async () => {
+    await sentinel.end('SIGTERM');
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await sentinel.start();
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { host: HOST, port: sentinel.port, masterName, stop };
 }

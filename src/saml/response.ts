@@ -1,0 +1,160 @@
+// Builds the signed SAML Responses we post to an SP: a successful login (CONTRACT.md §4) or a status error.
+
+import type { SamlStatusError } from '../errors.ts';
+import type { Identity, NameIdFormat, PendingRequest } from '../types.ts';
+import { identityAttributes } from './attributes.ts';
+import type { IdpKeys } from './keys.ts';
+import { nameIdFormatUrn } from './name-id.ts';
+import { AttrNameFormatBasic, AuthnContextClass, BearerMethod, Ns, StatusSuccess } from './urn.ts';
+import { newSamlId, samlTime } from './values.ts';
+import { signEnveloped } from './xml-sign.ts';
+import { el, renderXml, type XmlElement } from './xml-writer.ts';
+
+/** What every Response needs from the IdP. */
+export interface ResponseBuilderOptions {
+  keys: IdpKeys;
+  idpEntityId: string;
+  assertionTtlSeconds: number;
+  clockSkewSeconds: number;
+}
+
+/** The IdP session the assertion reports. */
+export interface SessionInfo {
+  readonly sessionIndex: string;
+  readonly authnInstant: Date;
+  readonly nameId: string;
+  readonly nameIdFormat: NameIdFormat;
+  /** When set, sent as AuthnStatement SessionNotOnOrAfter. */
+  readonly sessionNotOnOrAfter?: Date;
+}
+
+const RESPONSE = "/*[local-name(.)='Response']";
+const ASSERTION = `${RESPONSE}/*[local-name(.)='Assertion']`;
+
+/** Signs Responses and Assertions with the IdP key; IDs are fresh for every message. */
+export class ResponseBuilder {
+  readonly #opts: ResponseBuilderOptions;
+
+  constructor(opts: ResponseBuilderOptions) {
+    this.#opts = opts;
+  }
+
+  /** Base64 of a signed Response with the assertion of CONTRACT §4: Destination = Recipient = request.acsUrl,
+   * InResponseTo, Audience = SP entityID, NotBefore = now - skew, NotOnOrAfter = now + ttl, SubjectConfirmation
+   * bearer with NotOnOrAfter/Recipient/InResponseTo, AuthnStatement (AuthnInstant, SessionIndex,
+   * SessionNotOnOrAfter optional, AuthnContextClassRef MobileOneFactorUnregistered), AttributeStatement with
+   * PHONE_NUMBER, SURNAME, GIVENNAME, FULLNAME (given + ' ' + family), PID (= phone), IDPROVIDER (= 'nets_sms'),
+   * each NameFormat basic, AttributeValue xsi:type xs:string. Fresh random IDs (start with '_' + hex). */
+  success(request: PendingRequest, identity: Identity, session: SessionInfo, now: Date): string {
+    const { idpEntityId, assertionTtlSeconds, clockSkewSeconds } = this.#opts;
+    const issued = samlTime(now);
+    const notBefore = samlTime(new Date(now.getTime() - clockSkewSeconds * 1000));
+    const notOnOrAfter = samlTime(new Date(now.getTime() + assertionTtlSeconds * 1000));
+    const qualified = session.nameIdFormat !== 'unspecified';
+
+    const assertion = el(
+      'saml:Assertion',
+      { 'xmlns:xs': Ns.xs, 'xmlns:xsi': Ns.xsi, ID: newSamlId(), Version: '2.0', IssueInstant: issued },
+      [
+        el('saml:Issuer', {}, [idpEntityId]),
+        el('saml:Subject', {}, [
+          el(
+            'saml:NameID',
+            {
+              Format: nameIdFormatUrn(session.nameIdFormat),
+              NameQualifier: qualified ? idpEntityId : undefined,
+              SPNameQualifier: qualified ? (request.spNameQualifier ?? request.spEntityId) : undefined,
+            },
+            [session.nameId],
+          ),
+          el('saml:SubjectConfirmation', { Method: BearerMethod }, [
+            el('saml:SubjectConfirmationData', {
+              NotOnOrAfter: notOnOrAfter,
+              Recipient: request.acsUrl,
+              InResponseTo: request.requestId,
+            }),
+          ]),
+        ]),
+        el('saml:Conditions', { NotBefore: notBefore, NotOnOrAfter: notOnOrAfter }, [
+          el('saml:AudienceRestriction', {}, [el('saml:Audience', {}, [request.spEntityId])]),
+        ]),
+        el(
+          'saml:AuthnStatement',
+          {
+            AuthnInstant: samlTime(session.authnInstant),
+            SessionIndex: session.sessionIndex,
+            SessionNotOnOrAfter:
+              session.sessionNotOnOrAfter === undefined ? undefined : samlTime(session.sessionNotOnOrAfter),
+          },
+          [
+            el('saml:AuthnContext', {}, [
+              el('saml:AuthnContextClassRef', {}, [AuthnContextClass.mobileOneFactorUnregistered]),
+            ]),
+          ],
+        ),
+        el(
+          'saml:AttributeStatement',
+          {},
+          identityAttributes(identity).map((a) =>
+            el('saml:Attribute', { Name: a.name, NameFormat: AttrNameFormatBasic }, [
+              el('saml:AttributeValue', { 'xsi:type': 'xs:string' }, [a.value]),
+            ]),
+          ),
+        ),
+      ],
+    );
+    const xml = this.#responseXml(
+      request,
+      now,
+      el('samlp:Status', {}, [el('samlp:StatusCode', { Value: StatusSuccess })]),
+      assertion,
+    );
+    const assertionSigned = signEnveloped(xml, this.#opts.keys, {
+      elementXpath: ASSERTION,
+      afterXpath: `${ASSERTION}/*[local-name(.)='Issuer']`,
+    });
+    return this.#signResponse(assertionSigned);
+  }
+
+  /** Base64 of a signed Response with Status (top-level + nested second-level + StatusMessage), no Assertion. */
+  failure(request: PendingRequest, error: SamlStatusError, now: Date): string {
+    const status = el('samlp:Status', {}, [
+      el('samlp:StatusCode', { Value: error.topLevel }, [
+        error.secondLevel !== undefined && el('samlp:StatusCode', { Value: error.secondLevel }),
+      ]),
+      error.message !== '' && el('samlp:StatusMessage', {}, [error.message]),
+    ]);
+    return this.#signResponse(this.#responseXml(request, now, status, undefined));
+  }
+
+  #responseXml(
+    request: PendingRequest,
+    now: Date,
+    status: XmlElement,
+    assertion: XmlElement | undefined,
+  ): string {
+    return renderXml(
+      el(
+        'samlp:Response',
+        {
+          'xmlns:samlp': Ns.protocol,
+          'xmlns:saml': Ns.assertion,
+          ID: newSamlId(),
+          InResponseTo: request.requestId,
+          Version: '2.0',
+          IssueInstant: samlTime(now),
+          Destination: request.acsUrl,
+        },
+        [el('saml:Issuer', {}, [this.#opts.idpEntityId]), status, assertion],
+      ),
+    );
+  }
+
+  #signResponse(xml: string): string {
+    const signed = signEnveloped(xml, this.#opts.keys, {
+      elementXpath: RESPONSE,
+      afterXpath: `${RESPONSE}/*[local-name(.)='Issuer']`,
+    });
+    return Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>${signed}`, 'utf8').toString('base64');
+  }
+}

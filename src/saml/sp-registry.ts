@@ -1,0 +1,171 @@
+// The trusted SPs: every *.xml metadata file of a folder (plus its sidecar .json), reloaded when the folder changes.
+
+import { type FSWatcher, watch as watchDir } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseSpMetadata, parseSpSettings, type ServiceProviderEntry } from './sp-metadata.ts';
+
+export type { AcsEndpoint, ServiceProviderEntry, SpSettings } from './sp-metadata.ts';
+export { parseSpMetadata } from './sp-metadata.ts';
+
+type ProblemHandler = (file: string, message: string) => void;
+
+const DEBOUNCE_MS = 200;
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+async function readEntries(path: string): Promise<ServiceProviderEntry[]> {
+  const entries = parseSpMetadata(await readFile(path, 'utf8'), path);
+  const sidecar = path.replace(/\.xml$/i, '.json');
+  let json: string;
+  try {
+    json = await readFile(sidecar, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return entries;
+    throw new Error(`${sidecar}: cannot be read (${message(err)})`);
+  }
+  let settings: ReturnType<typeof parseSpSettings>;
+  try {
+    settings = parseSpSettings(json);
+  } catch (err) {
+    throw new Error(`${sidecar}: ${message(err)}`);
+  }
+  return entries.map((e) => Object.freeze({ ...e, settings }));
+}
+
+async function listXml(dir: string): Promise<string[]> {
+  const names = await readdir(dir);
+  return names.filter((n) => n.toLowerCase().endsWith('.xml') && !n.startsWith('.')).sort();
+}
+
+/** The trusted SPs, looked up by entityID. */
+export class SpRegistry {
+  readonly #dir: string;
+  #files = new Map<string, readonly ServiceProviderEntry[]>();
+  #byEntity = new Map<string, ServiceProviderEntry>();
+  #watcher: FSWatcher | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #again = false;
+
+  private constructor(dir: string) {
+    this.#dir = dir;
+  }
+
+  /** Loads every *.xml in dir (an EntityDescriptor, or an EntitiesDescriptor with SPSSODescriptors). A broken
+   * file is reported through onProblem and skipped; the rest still load. */
+  static async load(dir: string, opts: { onProblem?: ProblemHandler } = {}): Promise<SpRegistry> {
+    const registry = new SpRegistry(dir);
+    let names: string[];
+    try {
+      names = await listXml(dir);
+    } catch (err) {
+      throw new Error(
+        `SP metadata folder ${dir}: cannot be read (${(err as NodeJS.ErrnoException).code ?? message(err)})`,
+      );
+    }
+    const files = new Map<string, readonly ServiceProviderEntry[]>();
+    for (const name of names) {
+      const path = join(dir, name);
+      try {
+        files.set(path, await readEntries(path));
+      } catch (err) {
+        opts.onProblem?.(path, message(err));
+      }
+    }
+    registry.#install(files, opts.onProblem);
+    return registry;
+  }
+
+  /** The SP with this entityID, or undefined when it is not trusted. */
+  get(entityId: string): ServiceProviderEntry | undefined {
+    return this.#byEntity.get(entityId);
+  }
+
+  /** Every trusted SP. */
+  list(): readonly ServiceProviderEntry[] {
+    return [...this.#byEntity.values()];
+  }
+
+  /** How many SPs are trusted. */
+  get size(): number {
+    return this.#byEntity.size;
+  }
+
+  /** Watches dir (fs.watch, debounced) and reloads on change; keeps the previous version of a file that broke. */
+  watch(opts: { onReload?: () => void; onProblem?: ProblemHandler } = {}): void {
+    if (this.#watcher !== undefined) return;
+    this.#watcher = watchDir(this.#dir, () => {
+      clearTimeout(this.#timer);
+      this.#timer = setTimeout(() => void this.#reload(opts), DEBOUNCE_MS);
+    });
+    this.#watcher.on('error', (err) => opts.onProblem?.(this.#dir, `watching stopped: ${message(err)}`));
+  }
+
+  /** Stops watching. */
+  close(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#watcher?.close();
+    this.#watcher = undefined;
+  }
+
+  async #reload(opts: { onReload?: () => void; onProblem?: ProblemHandler }): Promise<void> {
+    if (this.#running !== undefined) {
+      this.#again = true;
+      return;
+    }
+    this.#running = this.#reloadOnce(opts);
+    try {
+      await this.#running;
+    } finally {
+      this.#running = undefined;
+    }
+    if (this.#again && this.#watcher !== undefined) {
+      this.#again = false;
+      await this.#reload(opts);
+    }
+  }
+
+  async #reloadOnce(opts: { onReload?: () => void; onProblem?: ProblemHandler }): Promise<void> {
+    let names: string[];
+    try {
+      names = await listXml(this.#dir);
+    } catch (err) {
+      opts.onProblem?.(this.#dir, `cannot be read, keeping the SPs loaded before (${message(err)})`);
+      return;
+    }
+    const files = new Map<string, readonly ServiceProviderEntry[]>();
+    for (const name of names) {
+      const path = join(this.#dir, name);
+      try {
+        files.set(path, await readEntries(path));
+      } catch (err) {
+        const previous = this.#files.get(path);
+        opts.onProblem?.(path, `${message(err)}${previous ? ' (keeping the version loaded before)' : ''}`);
+        if (previous !== undefined) files.set(path, previous);
+      }
+    }
+    if (this.#watcher === undefined) return;
+    this.#install(files, opts.onProblem);
+    opts.onReload?.();
+  }
+
+  #install(files: Map<string, readonly ServiceProviderEntry[]>, onProblem: ProblemHandler | undefined): void {
+    const byEntity = new Map<string, ServiceProviderEntry>();
+    for (const path of [...files.keys()].sort()) {
+      for (const entry of files.get(path) ?? []) {
+        const earlier = byEntity.get(entry.entityId);
+        if (earlier !== undefined) {
+          onProblem?.(path, `${entry.entityId} is already described in ${earlier.sourceFile}; ignored here`);
+          continue;
+        }
+        byEntity.set(entry.entityId, entry);
+      }
+    }
+    this.#files = files;
+    this.#byEntity = byEntity;
+  }
+}

@@ -1,0 +1,51 @@
+// Builds a real IdP app for tests: temp SP metadata folder and dev keys, memory store unless given, recording SMS.
+
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.ts';
+import { type Config, loadConfig } from '../../src/config.ts';
+import type { Store } from '../../src/store/store.ts';
+import { RecordingSmsProvider } from './recording-sms.ts';
+
+export interface TestIdp {
+  readonly app: FastifyInstance;
+  readonly config: Config;
+  readonly sms: RecordingSmsProvider;
+  readonly dir: string;
+  close(): Promise<void>;
+}
+
+/** `sps` maps a file name (without .xml) to SP metadata XML; `env` overrides settings. */
+export async function buildTestIdp(
+  options: { sps?: Record<string, string>; env?: Record<string, string>; store?: Store; dir?: string } = {},
+): Promise<TestIdp> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'nsi-test-'));
+  const spDir = join(dir, 'sp');
+  rmSync(spDir, { recursive: true, force: true });
+  mkdirSync(spDir, { recursive: true });
+  for (const [name, xml] of Object.entries(options.sps ?? {})) writeFileSync(join(spDir, `${name}.xml`), xml);
+  const config = loadConfig({
+    BASE_URL: 'https://idp.example.test',
+    SP_METADATA_DIR: spDir,
+    DEV_KEY_DIR: join(dir, 'keys'),
+    DEMO_SP: 'false',
+    IDP_SECRET: 'test-secret-0123456789-0123456789-abcdef',
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
+  const sms = new RecordingSmsProvider();
+  const app = await buildApp(config, { sms, store: options.store, logger: false });
+  await app.ready();
+  return {
+    app,
+    config,
+    sms,
+    dir,
+    async close() {
+      await app.close();
+      if (options.dir === undefined) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
