@@ -5,6 +5,15 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as samlify from 'samlify';
 import { generateKeyPair } from '../saml/keys.ts';
+import { parseXmlStrict } from '../saml/xml-guard.ts';
+
+// samlify insists on a schema validator; the demo reads only our own responses, so the strict parser is enough.
+samlify.setSchemaValidator({
+  validate: async (xml: string) => {
+    parseXmlStrict(xml);
+    return 'valid';
+  },
+});
 
 /** Where the demo SP lives, derived from the IdP's BASE_URL. */
 export interface DemoSpSettings {
@@ -51,6 +60,7 @@ export class DemoSp {
   readonly #unsigned: samlify.ServiceProviderInstance;
   readonly #signing: samlify.ServiceProviderInstance;
   readonly #idp: samlify.IdentityProviderInstance;
+  readonly #idpForSigned: samlify.IdentityProviderInstance;
   /** Request IDs this demo sent, to check InResponseTo (in memory: the demo is a one-process tool). */
   readonly #pending = new Map<string, number>();
 
@@ -71,8 +81,24 @@ export class DemoSp {
       nameIDFormat: ['urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified'],
     };
     this.#unsigned = samlify.ServiceProvider({ ...common, authnRequestsSigned: false });
-    this.#signing = samlify.ServiceProvider({ ...common, authnRequestsSigned: true });
+    this.#signing = samlify.ServiceProvider({
+      ...common,
+      authnRequestsSigned: true,
+      // samlify's default places the signature after a Response's Issuer; a request has its own.
+      signatureConfig: {
+        prefix: 'ds',
+        location: {
+          reference: "/*[local-name(.)='AuthnRequest']/*[local-name(.)='Issuer']",
+          action: 'after',
+        },
+      },
+    });
     this.#idp = samlify.IdentityProvider({ metadata: idpMetadataXml });
+    // samlify refuses to sign unless the IdP it talks to says it wants signed requests, so the signing SP gets a
+    // view of our metadata with that flag set; the IdP verifies any signature it receives either way.
+    this.#idpForSigned = samlify.IdentityProvider({
+      metadata: idpMetadataXml.replace('WantAuthnRequestsSigned="false"', 'WantAuthnRequestsSigned="true"'),
+    });
   }
 
   /** Our metadata as the IdP's admin would register it: unsigned requests allowed, signed ones verified. */
@@ -84,8 +110,11 @@ export class DemoSp {
   createLogin(
     options: DemoLoginOptions,
   ): { url: string } | { action: string; fields: Record<string, string> } {
-    const sp = options.signed ? this.#signing : this.#unsigned;
-    const context = sp.createLoginRequest(this.#idp, options.binding, { relayState: options.relayState });
+    const context = options.signed
+      ? this.#signing.createLoginRequest(this.#idpForSigned, options.binding, {
+          relayState: options.relayState,
+        })
+      : this.#unsigned.createLoginRequest(this.#idp, options.binding, { relayState: options.relayState });
     this.#remember(context.id);
     if (options.binding === 'redirect') return { url: context.context };
     const post = context as { entityEndpoint: string; context: string; relayState?: string };

@@ -4,7 +4,7 @@ import { SamlStatus, type SamlStatusCode, SamlStatusError, UntrustedRequestError
 import type { NameIdFormat, PendingRequest } from '../types.ts';
 import { resolveAcs } from './acs.ts';
 import { authnContextSatisfied, parseComparison } from './authn-context.ts';
-import { decodeSsoMessage, type SsoHttpInput } from './bindings.ts';
+import { decodeSsoMessage, type QuerySignature, type SsoHttpInput } from './bindings.ts';
 import {
   attr,
   childrenNamed,
@@ -170,7 +170,7 @@ export class AuthnRequestReader {
   #verifySignatures(
     doc: Document,
     xml: string,
-    querySignature: Parameters<typeof verifyQuerySignature>[0] | undefined,
+    querySignature: QuerySignature | undefined,
     sp: ServiceProviderEntry,
   ): boolean {
     const enveloped = findEnvelopedSignature(doc);

@@ -100,6 +100,16 @@ function inflate(bytes: Buffer, maxBytes: number): Buffer {
   }
 }
 
+function looksLikeXml(bytes: Buffer): boolean {
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (
+    i < bytes.length &&
+    (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)
+  )
+    i++;
+  return bytes[i] === 0x3c;
+}
+
 function utf8(bytes: Buffer): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -164,7 +174,9 @@ function decodePost(
   if (request === undefined) throw new UntrustedRequestError('malformed', 'no SAMLRequest form field');
   const relayState = singleField(input.form, 'RelayState');
   checkRelayState(relayState, limits);
-  const xml = utf8(decodeBase64(request, limits.maxBytes, 'SAMLRequest'));
+  const bytes = decodeBase64(request, limits.maxBytes, 'SAMLRequest');
+  // Bindings §3.5.4 sends plain XML; node-saml (passport-saml) deflates unless told not to, so accept that too.
+  const xml = looksLikeXml(bytes) ? utf8(bytes) : utf8(inflate(bytes, limits.maxBytes));
   return { xml, relayState, querySignature: undefined };
 }
 

@@ -15,7 +15,7 @@ const MARKUP_DECLARATION = /<!(?!--|\[CDATA\[)/;
 
 /**
  * Parses a complete document. Refuses any DOCTYPE/ENTITY declaration (DESIGN.md §4), any warning or
- * error the parser reports, and a document without a root element.
+ * error the parser reports, undeclared namespace prefixes, and a document without a root element.
  */
 export function parseXmlStrict(xml: string): Document {
   if (MARKUP_DECLARATION.test(xml))
@@ -29,5 +29,20 @@ export function parseXmlStrict(xml: string): Document {
   }).parseFromString(xml, 'text/xml');
   if (problems.length > 0) throw new XmlRejectedError(`XML is not well-formed (${problems[0]})`);
   if (!doc?.documentElement) throw new XmlRejectedError('XML has no root element');
+  assertNamespacesBound(doc.documentElement);
   return doc;
+}
+
+/** Namespaces in XML §5: every prefix used must be declared; the parser would give such nodes no namespace. */
+function assertNamespacesBound(root: Element): void {
+  const stack: Element[] = [root];
+  for (let e = stack.pop(); e !== undefined; e = stack.pop()) {
+    if (e.prefix && !e.namespaceURI) throw new XmlRejectedError('XML uses an undeclared namespace prefix');
+    for (const a of Array.from(e.attributes)) {
+      if (a.prefix && a.prefix !== 'xmlns' && !a.namespaceURI) {
+        throw new XmlRejectedError('XML uses an undeclared namespace prefix');
+      }
+    }
+    for (let c = e.firstChild; c !== null; c = c.nextSibling) if (c.nodeType === 1) stack.push(c as Element);
+  }
 }

@@ -26,7 +26,11 @@ export function injectTransport(app: FastifyInstance, headers: Record<string, st
       payload:
         form === undefined ? undefined : new URLSearchParams(form as Record<string, string>).toString(),
     });
-    return { status: response.statusCode, headers: response.headers, body: response.body };
+    return {
+      status: response.statusCode,
+      headers: response.headers as Record<string, string | string[] | undefined>,
+      body: response.body,
+    };
   };
 }
 

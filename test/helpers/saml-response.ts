@@ -1,6 +1,6 @@
 // Reads a SAML Response the way an SP would, for assertions in tests: status, subject, conditions, attributes.
 
-import { DOMParser, type Element } from '@xmldom/xmldom';
+import { DOMParser } from '@xmldom/xmldom';
 
 const P = 'urn:oasis:names:tc:SAML:2.0:protocol';
 const A = 'urn:oasis:names:tc:SAML:2.0:assertion';

@@ -436,6 +436,22 @@ describe('untrusted: too large', () => {
     await expectUntrusted(reader.read(redirectInput(query), new Date()), 'too-large', /inflated/);
   });
 
+  test('a deflated POST message (node-saml sends those) is inflated with the same cap', async () => {
+    const { reader } = makeReader();
+    const bomb = deflateRawSync(
+      Buffer.from(openRequest().replace('</saml:Issuer>', `</saml:Issuer>${' '.repeat(10_000_000)}`)),
+    );
+    await expectUntrusted(
+      reader.read(postInput({ SAMLRequest: bomb.toString('base64') }), new Date()),
+      'too-large',
+    );
+    const ok = deflateRawSync(Buffer.from(openRequest())).toString('base64');
+    assert.equal(
+      (await reader.read(postInput({ SAMLRequest: ok }), new Date())).request.spEntityId,
+      open.entityId,
+    );
+  });
+
   test('base64 text far beyond the cap is refused before decoding', async () => {
     const { reader } = makeReader({ maxBytes: 1024 });
     await expectUntrusted(
