@@ -19,13 +19,23 @@ export interface TestIdp {
 
 /** `sps` maps a file name (without .xml) to SP metadata XML; `env` overrides settings. */
 export async function buildTestIdp(
-  options: { sps?: Record<string, string>; env?: Record<string, string>; store?: Store; dir?: string } = {},
+  options: {
+    sps?: Record<string, string>;
+    /** Sidecar settings per SP file name (written as <name>.json). */
+    spSettings?: Record<string, unknown>;
+    env?: Record<string, string>;
+    store?: Store;
+    dir?: string;
+  } = {},
 ): Promise<TestIdp> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'nsi-test-'));
   const spDir = join(dir, 'sp');
   rmSync(spDir, { recursive: true, force: true });
   mkdirSync(spDir, { recursive: true });
   for (const [name, xml] of Object.entries(options.sps ?? {})) writeFileSync(join(spDir, `${name}.xml`), xml);
+  for (const [name, settings] of Object.entries(options.spSettings ?? {})) {
+    writeFileSync(join(spDir, `${name}.json`), JSON.stringify(settings));
+  }
   const config = loadConfig({
     BASE_URL: 'https://idp.example.test',
     SP_METADATA_DIR: spDir,

@@ -378,6 +378,58 @@ for (const [storeName, makeStore] of Object.entries(stores)) {
   });
 }
 
+describe('step 1 and lifetimes', () => {
+  const multi = createTestSp({ entityId: 'https://multi.example.org/sp', keyName: 'multi-sp' });
+  let idp: TestIdp;
+  before(async () => {
+    idp = await buildTestIdp({
+      sps: { multi: multi.metadataXml },
+      spSettings: { multi: { eids: ['nets_sms', 'no_bankid'] } },
+      env: { OTP_TTL_SECONDS: '1' },
+    });
+  });
+  after(() => idp.close());
+
+  const start = async (extra = '') => {
+    const client = new BrowserClient(injectTransport(idp.app, { 'accept-language': 'en' }));
+    const xml = authnRequestXml({ issuer: multi.entityId, destination: SSO });
+    await client.go('GET', `/saml/sso?${redirectQuery(xml)}${extra}`);
+    return client;
+  };
+
+  test('several eIDs offered: step 1 is shown, and choosing nets_sms leads to step 2', async () => {
+    const client = await start();
+    assert.match(client.page?.html ?? '', /name="eid" value="nets_sms"/);
+    const page = await client.submit({ eid: 'nets_sms' });
+    assert.match(page.html, /name="phone"/);
+  });
+
+  test('forcepkivendor=nets_sms (and abs:nets_sms) skips step 1', async () => {
+    for (const value of ['nets_sms', 'abs:nets_sms']) {
+      const client = await start(`&forcepkivendor=${encodeURIComponent(value)}`);
+      assert.doesNotMatch(client.page?.html ?? '', /name="eid"/);
+      assert.match(client.page?.html ?? '', /name="phone"/);
+    }
+  });
+
+  test('choosing an eID handled elsewhere answers the SP with NoSupportedIDP', async () => {
+    const client = await start();
+    await client.submit({ eid: 'no_bankid' });
+    assert.equal(readResponse(client.samlPost().xml).subStatusCode, STATUS('NoSupportedIDP'));
+  });
+
+  test('a code typed after its lifetime is refused as expired', async () => {
+    const client = await start('&forcepkivendor=nets_sms');
+    await client.submit({ given_name: 'A', family_name: 'B', phone: '+4791919191' });
+    const code = idp.sms.lastCode('+4791919191');
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const page = await client.submit({ code });
+    assert.equal(page.status, 400);
+    assert.match(page.html, /id="code-error"/);
+    assert.doesNotMatch(page.html, /SAMLResponse/);
+  });
+});
+
 describe('requests refused before the SP is known: error page, nothing posted', () => {
   let idp: TestIdp;
   before(async () => {
