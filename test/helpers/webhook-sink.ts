@@ -30,31 +30,29 @@ function readBody(request: IncomingMessage): Promise<string> {
 /** An HTTP server on 127.0.0.1 that records every `{to, message}` body it is sent. */
 export class WebhookSink {
   readonly #server: Server;
-  readonly #url: string;
   readonly #received: ReceivedSms[] = [];
+  #url = '';
   /** The HTTP status answered to the next POSTs (default 200). */
   status = 200;
 
-  private constructor(server: Server, url: string) {
-    this.#server = server;
-    this.#url = url;
-  }
-
-  /** Starts a sink on a free port of 127.0.0.1. */
-  static async start(): Promise<WebhookSink> {
-    let sink: WebhookSink | undefined;
-    const server = createServer((request, response) => {
-      void sink?.#handle(request).then(
+  private constructor() {
+    this.#server = createServer((request, response) => {
+      this.#handle(request).then(
         (status) => response.writeHead(status, { 'content-type': 'application/json' }).end('{}'),
         () => response.writeHead(400).end(),
       );
     });
+  }
+
+  /** Starts a sink on a free port of 127.0.0.1. */
+  static async start(): Promise<WebhookSink> {
+    const sink = new WebhookSink();
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
+      sink.#server.once('error', reject);
+      sink.#server.listen(0, '127.0.0.1', () => resolve());
     });
-    const { port } = server.address() as AddressInfo;
-    sink = new WebhookSink(server, `http://127.0.0.1:${port}/sms`);
+    const { port } = sink.#server.address() as AddressInfo;
+    sink.#url = `http://127.0.0.1:${port}/sms`;
     return sink;
   }
 

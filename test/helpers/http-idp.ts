@@ -1,4 +1,4 @@
-// Runs a real IdP in this process on a real port of 127.0.0.1, so SPs and browsers reach it over HTTP.
+// Runs the IdP in this process over real HTTP on 127.0.0.1, with BASE_URL known before it starts (for e2e tests).
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
