@@ -48,9 +48,13 @@ function loadSecret(config: Config): string {
     return readFileSync(file, 'utf8').trim();
   } catch {
     mkdirSync(config.devKeyDir, { recursive: true, mode: 0o700 });
-    const secret = randomBytes(32).toString('base64url');
-    writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
-    return secret;
+    try {
+      writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      // Another process starting at the same moment wrote it first: use theirs.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    return readFileSync(file, 'utf8').trim();
   }
 }
 

@@ -117,7 +117,7 @@ export class DemoSp {
       : this.#unsigned.createLoginRequest(this.#idp, options.binding, { relayState: options.relayState });
     this.#remember(context.id);
     if (options.binding === 'redirect') return { url: context.context };
-    const post = context as { entityEndpoint: string; context: string; relayState?: string };
+    const post = context as unknown as { entityEndpoint: string; context: string };
     const fields: Record<string, string> = { SAMLRequest: post.context };
     if (options.relayState !== '') fields.RelayState = options.relayState;
     return { action: post.entityEndpoint, fields };

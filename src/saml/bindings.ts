@@ -1,5 +1,6 @@
 // Takes a SAML message off the HTTP-Redirect or HTTP-POST binding: strict query parsing, capped base64 and DEFLATE.
 
+import { escape as qsEscape } from 'node:querystring';
 import { inflateRawSync } from 'node:zlib';
 import { UntrustedRequestError } from '../errors.ts';
 import { DeflateEncoding } from './urn.ts';
@@ -16,11 +17,15 @@ export interface SsoHttpInput {
   readonly endpointUrl: string;
 }
 
-/** The Redirect-binding signature: algorithm, value, and the exact octets it signs (SAML bindings §3.4.4.1). */
+/**
+ * The Redirect-binding signature: algorithm, value, and the octets it may sign. The first candidate is the raw query
+ * as received (SAML bindings §3.4.4.1); the second re-encodes the same decoded values the way Node's querystring does,
+ * because node-saml signs that form but sends another. Both cover the same values, so accepting either is safe.
+ */
 export interface QuerySignature {
   readonly sigAlg: string;
   readonly signature: Buffer;
-  readonly signedOctets: Buffer;
+  readonly signedOctets: readonly Buffer[];
 }
 
 /** A message taken off the binding, not yet parsed or trusted. */
@@ -149,11 +154,15 @@ function decodeRedirect(query: Map<string, QueryParam>, limits: DecodeLimits): D
     if (sigAlg === undefined || signature === undefined) {
       throw new UntrustedRequestError('bad-signature', 'Signature and SigAlg must come together');
     }
-    const octets = [request.raw, ...(relayState === undefined ? [] : [relayState.raw]), sigAlg.raw].join('&');
+    const signed: [string, QueryParam][] = [['SAMLRequest', request]];
+    if (relayState !== undefined) signed.push(['RelayState', relayState]);
+    signed.push(['SigAlg', sigAlg]);
+    const raw = signed.map(([, p]) => p.raw).join('&');
+    const reencoded = signed.map(([name, p]) => `${name}=${qsEscape(p.value)}`).join('&');
     querySignature = {
       sigAlg: sigAlg.value,
       signature: decodeBase64(signature.value, 2048, 'Signature'),
-      signedOctets: Buffer.from(octets, 'utf8'),
+      signedOctets: [raw, ...(reencoded === raw ? [] : [reencoded])].map((o) => Buffer.from(o, 'utf8')),
     };
   }
   checkRelayState(relayState?.value, limits);

@@ -1,7 +1,7 @@
 // Loads the IdP's signing key and certificate, or creates and keeps a self-signed development pair.
 
 import { createPrivateKey, generateKeyPairSync, type KeyObject, X509Certificate } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { selfSignedCertPem } from './self-signed.ts';
 
@@ -115,13 +115,36 @@ export async function loadIdpKeys(opts: {
   if (keyPem !== undefined && certPem !== undefined) {
     return idpKeysFromPem(keyPem, certPem, keyFile, certFile);
   }
-  const pair = generateKeyPair(opts.commonName);
+  // Processes starting together on one DEV_KEY_DIR: the one that creates the lock generates, the others wait.
+  const lockFile = join(opts.devKeyDir, 'idp.lock');
   try {
     await mkdir(opts.devKeyDir, { recursive: true, mode: 0o700 });
+    await writeFile(lockFile, String(process.pid), { flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+      throw new Error(`${opts.devKeyDir}: cannot store the development key pair (${errorText(err)})`);
+    }
+    return waitForDevKeys(keyFile, certFile, lockFile);
+  }
+  const pair = generateKeyPair(opts.commonName);
+  try {
     await writeAtomically(keyFile, pair.privateKeyPem, 0o600);
     await writeAtomically(certFile, pair.certPem, 0o644);
+    await rm(lockFile, { force: true });
   } catch (err) {
     throw new Error(`${opts.devKeyDir}: cannot store the development key pair (${errorText(err)})`);
   }
   return idpKeysFromPem(pair.privateKeyPem, pair.certPem, keyFile, certFile);
+}
+
+async function waitForDevKeys(keyFile: string, certFile: string, lockFile: string): Promise<IdpKeys> {
+  for (let waited = 0; waited < 10_000; waited += 50) {
+    const [keyPem, certPem] = await Promise.all([readIfPresent(keyFile), readIfPresent(certFile)]);
+    if (keyPem !== undefined && certPem !== undefined)
+      return idpKeysFromPem(keyPem, certPem, keyFile, certFile);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(
+    `${lockFile}: another process is generating the development key pair; if none is, delete this file`,
+  );
 }

@@ -7,8 +7,14 @@ import type { IdpKeys } from './keys.ts';
 import { nameIdFormatUrn } from './name-id.ts';
 import { AttrNameFormatBasic, AuthnContextClass, BearerMethod, Ns, StatusSuccess } from './urn.ts';
 import { newSamlId, samlTime } from './values.ts';
-import { signEnveloped } from './xml-sign.ts';
+import { signElement } from './template-signer.ts';
 import { el, renderXml, type XmlElement } from './xml-writer.ts';
+
+/** The namespaces the Response element declares: the in-scope context of the Assertion it carries. */
+const RESPONSE_NAMESPACES: ReadonlyMap<string, string> = new Map([
+  ['samlp', Ns.protocol],
+  ['saml', Ns.assertion],
+]);
 
 /** What every Response needs from the IdP. */
 export interface ResponseBuilderOptions {
@@ -27,9 +33,6 @@ export interface SessionInfo {
   /** When set, sent as AuthnStatement SessionNotOnOrAfter. */
   readonly sessionNotOnOrAfter?: Date;
 }
-
-const RESPONSE = "/*[local-name(.)='Response']";
-const ASSERTION = `${RESPONSE}/*[local-name(.)='Assertion']`;
 
 /** Signs Responses and Assertions with the IdP key; IDs are fresh for every message. */
 export class ResponseBuilder {
@@ -103,17 +106,9 @@ export class ResponseBuilder {
         ),
       ],
     );
-    const xml = this.#responseXml(
-      request,
-      now,
-      el('samlp:Status', {}, [el('samlp:StatusCode', { Value: StatusSuccess })]),
-      assertion,
-    );
-    const assertionSigned = signEnveloped(xml, this.#opts.keys, {
-      elementXpath: ASSERTION,
-      afterXpath: `${ASSERTION}/*[local-name(.)='Issuer']`,
-    });
-    return this.#signResponse(assertionSigned);
+    const status = el('samlp:Status', {}, [el('samlp:StatusCode', { Value: StatusSuccess })]);
+    const signedAssertion = signElement(assertion, this.#opts.keys, RESPONSE_NAMESPACES);
+    return this.#signResponse(this.#response(request, now, status, signedAssertion));
   }
 
   /** Base64 of a signed Response with Status (top-level + nested second-level + StatusMessage), no Assertion. */
@@ -124,37 +119,33 @@ export class ResponseBuilder {
       ]),
       error.message !== '' && el('samlp:StatusMessage', {}, [error.message]),
     ]);
-    return this.#signResponse(this.#responseXml(request, now, status, undefined));
+    return this.#signResponse(this.#response(request, now, status, undefined));
   }
 
-  #responseXml(
+  #response(
     request: PendingRequest,
     now: Date,
     status: XmlElement,
     assertion: XmlElement | undefined,
-  ): string {
-    return renderXml(
-      el(
-        'samlp:Response',
-        {
-          'xmlns:samlp': Ns.protocol,
-          'xmlns:saml': Ns.assertion,
-          ID: newSamlId(),
-          InResponseTo: request.requestId,
-          Version: '2.0',
-          IssueInstant: samlTime(now),
-          Destination: request.acsUrl,
-        },
-        [el('saml:Issuer', {}, [this.#opts.idpEntityId]), status, assertion],
-      ),
+  ): XmlElement {
+    return el(
+      'samlp:Response',
+      {
+        'xmlns:samlp': Ns.protocol,
+        'xmlns:saml': Ns.assertion,
+        ID: newSamlId(),
+        InResponseTo: request.requestId,
+        Version: '2.0',
+        IssueInstant: samlTime(now),
+        Destination: request.acsUrl,
+      },
+      [el('saml:Issuer', {}, [this.#opts.idpEntityId]), status, assertion],
     );
   }
 
-  #signResponse(xml: string): string {
-    const signed = signEnveloped(xml, this.#opts.keys, {
-      elementXpath: RESPONSE,
-      afterXpath: `${RESPONSE}/*[local-name(.)='Issuer']`,
-    });
-    return Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>${signed}`, 'utf8').toString('base64');
+  /** Signs the Response element (after its Assertion, whose signature it then covers) and encodes it. */
+  #signResponse(response: XmlElement): string {
+    const signed = renderXml(signElement(response, this.#opts.keys), { declaration: true });
+    return Buffer.from(signed, 'utf8').toString('base64');
   }
 }

@@ -33,7 +33,8 @@ export function verifyQuerySignature(sig: QuerySignature, certs: readonly string
   if (certs.length === 0) throw bad('the SP metadata lists no signing certificate');
   const ok = certs.some((cert) => {
     try {
-      return verify(hash, sig.signedOctets, publicKeyOf(cert), sig.signature);
+      const key = publicKeyOf(cert);
+      return sig.signedOctets.some((octets) => verify(hash, octets, key, sig.signature));
     } catch {
       return false;
     }

@@ -16,7 +16,7 @@ import { authnRequestXml, createTestSp, newRequestId, redirectQuery } from '../h
 const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
 const sp = createTestSp();
 
-describe('IdP processes sharing one Redis', () => {
+describe('IdP processes sharing one Redis', { timeout: 30_000 }, () => {
   let redis: RedisServer;
   let deployment: IdpDeployment;
   let a: IdpProcess;
@@ -134,7 +134,10 @@ describe('IdP processes sharing one Redis', () => {
       phone,
     });
     try {
-      await held.arrived;
+      await Promise.race([
+        held.arrived,
+        posting.then((r) => assert.fail(`answered ${r.status} before calling the SMS webhook`)),
+      ]);
       const exit = doomed.stop();
       await doomed.waitForLog(/shutting down: finishing requests in flight/, 2000);
       // Still slow on purpose: the shutdown must wait for this answer rather than cut it off.
@@ -143,7 +146,11 @@ describe('IdP processes sharing one Redis', () => {
       const answer = await posting;
       assert.equal(answer.status, 303);
       assert.match(String(answer.headers.location), /^\/login\/[\w-]{24}\?notice=sent$/);
-      assert.deepEqual(await exit, { code: 0, signal: null });
+      assert.deepEqual(
+        await exit,
+        { code: 0, signal: null },
+        'once the last answer is out the process exits by itself: an idle keep-alive connection must not hold it',
+      );
     } finally {
       held.release();
     }

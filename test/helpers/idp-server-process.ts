@@ -298,5 +298,6 @@ export async function createIdpDeployment(opts: {
  * balancer without sticky sessions may. It asks for English pages.
  */
 export function balancedTransport(target: () => IdpProcess): Transport {
-  return (method, url, form) => httpTransport(target().origin, { 'accept-language': 'en' })(method, url, form);
+  return (method, url, form) =>
+    httpTransport(target().origin, { 'accept-language': 'en' })(method, url, form);
 }
