@@ -1,8 +1,8 @@
 // Real-browser kit: Chromium through playwright-core, the IdP with its demo SP over real HTTP, page objects, axe scans.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Result as AxeViolation } from 'axe-core';
@@ -136,6 +136,11 @@ export async function andLoad(page: Page, action: () => Promise<unknown>): Promi
   await Promise.all([page.waitForEvent('load'), action()]);
 }
 
+/** An element's text with runs of white space made one space, as a reader sees it. */
+export async function textOf(locator: Locator): Promise<string> {
+  return ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
+}
+
 /** Presses Tab until `selector` has focus; throws when it is not reached within `maxTabs` (keyboard reachability). */
 export async function tabTo(page: Page, selector: string, maxTabs = 15): Promise<void> {
   for (let i = 0; i < maxTabs; i++) {
@@ -152,6 +157,11 @@ export function focusOutline(page: Page): Promise<{ style: string; width: string
     const css = el === null ? undefined : getComputedStyle(el);
     return { style: css?.outlineStyle ?? 'none', width: css?.outlineWidth ?? '0px', id: el?.id ?? '' };
   });
+}
+
+/** How many CSS pixels the page is wider than its viewport (WCAG 1.4.10: no sideways scrolling at 320 px). */
+export function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 }
 
 /** A page of a login flow on the IdP (`/login/:flowId`). */
@@ -227,6 +237,7 @@ export class IdentifyPage {
     await andLoad(this.page, () => this.form.locator('button[type=submit].primary').click());
   }
 
+  /** Presses cancel; the IdP then posts AuthnFailed back to the SP. */
   async cancel(): Promise<void> {
     await this.page.locator('button[name=action][value=cancel]').click();
   }
@@ -262,6 +273,7 @@ export class VerifyCodePage {
     await andLoad(this.page, () => this.page.locator('form button[type=submit].primary').click());
   }
 
+  /** Asks for the code again; resolves on the code page with its notice. */
   async resend(): Promise<void> {
     await andLoad(this.page, () => this.page.locator('button[name=action][value=resend]').click());
   }
@@ -284,12 +296,12 @@ export class DemoResultPage {
 
   /** A verified attribute (`PHONE_NUMBER`, …) or `NameID`. */
   attribute(name: string): Promise<string> {
-    return this.page.locator(`[id="attr-${name}"]`).innerText();
+    return textOf(this.page.locator(`[id="attr-${name}"]`));
   }
 
-  /** The failure text: the status line and samlify's reason. */
-  failure(): Promise<string> {
-    return this.page.locator('main').innerText();
+  /** The whole result as text: attributes and checks, or the status and the reason it is not a login. */
+  text(): Promise<string> {
+    return textOf(this.page.locator('main'));
   }
 }
 
