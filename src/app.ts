@@ -1,25 +1,37 @@
 // Composition root: builds the store, SMS provider, keys and SP registry from the Config and registers the routes.
 
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { type DemoSp, writeDemoMetadata } from './demo/demo-sp.ts';
 import { registerDemoSp } from './http/demo-routes.ts';
 import { registerErrorHandler } from './http/error-handler.ts';
+import { fetchMetadata } from './http/fetch-metadata.ts';
 import { registerHealthRoutes } from './http/health-routes.ts';
+import { loadBranding } from './http/branding.ts';
 import { registerLoginRoutes } from './http/login-routes.ts';
 import { SpAnswer } from './http/post-to-sp.ts';
 import { registerSamlRoutes } from './http/saml-routes.ts';
+import { registerSloRoutes } from './http/slo-routes.ts';
+import { SsoCookie } from './http/sso-cookie.ts';
 import { logSerializers, newReferenceId, registerSecurityHeaders } from './http/security.ts';
+import { serviceLookup, SpLogos } from './http/sp-logo.ts';
 import { registerViews } from './http/views.ts';
 import { LoginService } from './login/login-service.ts';
+import { LogoutProcesses } from './login/logout-process.ts';
+import { SsoSessions } from './login/sso-session.ts';
 import { maskPhone } from './login/phone.ts';
 import { AuthnRequestReader } from './saml/authn-request.ts';
-import { renderIdpMetadata } from './saml/idp-metadata.ts';
-import { loadIdpKeys } from './saml/keys.ts';
+import { loadKeyRing, signingKeys } from './saml/key-ring.ts';
+import { LogoutMessageBuilder } from './saml/logout.ts';
+import { LogoutReader } from './saml/logout-reader.ts';
+import { idpUrls, PublishedMetadata } from './saml/published-metadata.ts';
+import { RemoteMetadata } from './saml/remote-metadata.ts';
 import { ResponseBuilder } from './saml/response.ts';
 import { SpRegistry } from './saml/sp-registry.ts';
 import { ConsoleSmsProvider } from './sms/console.ts';
@@ -35,6 +47,8 @@ export interface AppOverrides {
   readonly sms?: SmsProvider;
   /** Fastify logger option; default JSON logs at config.logLevel. */
   readonly logger?: boolean | Record<string, unknown>;
+  /** Where the default logger writes its JSON lines instead of stdout (tests read them). */
+  readonly logStream?: { write(line: string): void };
   readonly templatesDir?: string;
 }
 
@@ -90,26 +104,26 @@ function maskFields(fields: Record<string, unknown>): Record<string, unknown> {
 }
 
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<FastifyInstance> {
-  const entityId = `${config.baseUrl}/saml/metadata`;
-  const ssoUrl = `${config.baseUrl}/saml/sso`;
-  const keys = await loadIdpKeys({
-    keyFile: config.idpKeyFile,
-    certFile: config.idpCertFile,
-    devKeyDir: config.devKeyDir,
-    commonName: new URL(config.baseUrl).hostname,
-  });
+  const { entityId, ssoUrl, sloUrl } = idpUrls(config.baseUrl);
+  // Key rollover: the next certificate is published before it signs; `keys` is the pair that signs by default.
+  const ring = await loadKeyRing({ ...config, commonName: new URL(config.baseUrl).hostname });
+  const keys = signingKeys(ring);
   const secret = loadSecret(config);
-  const metadataXml = renderIdpMetadata({
-    entityId,
-    ssoUrl,
-    certsBase64: [keys.certBase64],
-    wantAuthnRequestsSigned: config.wantAuthnRequestsSigned,
-  });
+  const published = new PublishedMetadata(
+    { entityId, ssoUrl, sloUrl, wantAuthnRequestsSigned: config.wantAuthnRequestsSigned },
+    ring,
+    config.metadataValidDays,
+  );
+  const metadataXml = published.unsigned();
   // The demo SP is registered the way an admin registers any SP: its metadata file in SP_METADATA_DIR.
   const demo: DemoSp | undefined = config.demoSp ? writeDemoMetadata(config, metadataXml) : undefined;
 
   const app = Fastify({
-    logger: overrides.logger ?? { level: config.logLevel, serializers: logSerializers },
+    logger: overrides.logger ?? {
+      level: config.logLevel,
+      serializers: logSerializers,
+      ...(overrides.logStream === undefined ? {} : { stream: overrides.logStream }),
+    },
     genReqId: newReferenceId,
     trustProxy: trustProxyOption(config.trustProxy),
     // Base64 grows a SAML message by 4/3; the form has a few small fields besides.
@@ -122,13 +136,27 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const registry = await SpRegistry.load(config.spMetadataDir, {
     onProblem: (file, message) => app.log.error({ file, problem: message }, 'SP metadata refused'),
   });
+  const remote = await RemoteMetadata.start({
+    dir: config.spMetadataDir,
+    registry,
+    fetcher: fetchMetadata,
+    onProblem: (file, message) => app.log.error({ file, problem: message }, 'remote SP metadata'),
+    onLoaded: (file, sps) => app.log.info({ file, sps }, 'remote SP metadata loaded'),
+  });
   registry.watch({
-    onReload: () => app.log.info({ sps: registry.size }, 'SP metadata reloaded'),
+    onReload: () => {
+      app.log.info({ sps: registry.size }, 'SP metadata reloaded');
+      void remote.sync();
+    },
     onProblem: (file, message) =>
       app.log.error({ file, problem: message }, 'SP metadata refused; previous kept'),
   });
+  // Authentication events go through the logger of the request they happen in, so they carry its reqId: the
+  // reference id the user sees on an error page.
+  const requestLog = new AsyncLocalStorage<FastifyBaseLogger>();
+  app.addHook('preHandler', (request, _reply, done) => requestLog.run(request.log, done));
   const onEvent = (event: string, fields: Record<string, unknown>) =>
-    app.log.info({ event, ...maskFields(fields) }, event);
+    (requestLog.getStore() ?? app.log).info({ event, ...maskFields(fields) }, event);
 
   const reader = new AuthnRequestReader({
     registry,
@@ -144,6 +172,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     idpEntityId: entityId,
     assertionTtlSeconds: config.assertionTtlSeconds,
     clockSkewSeconds: config.clockSkewSeconds,
+    ring,
+    lookupSp: (id) => registry.get(id),
   });
   const login = new LoginService({
     store,
@@ -152,28 +182,69 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     onEvent,
     settings: config,
   });
-  const answer = new SpAnswer(responses, secret, onEvent);
+  const ssoCookie = new SsoCookie(
+    new SsoSessions({ store, secret, ttlSeconds: config.ssoSessionTtlSeconds }),
+    { secure: config.baseUrl.startsWith('https:') },
+  );
+  const sso = config.ssoEnabled ? ssoCookie : undefined;
+  const answer = new SpAnswer(responses, secret, onEvent, sso);
   const defaultLocale = config.defaultLocale;
 
   await app.register(formbody, { bodyLimit: app.initialConfig.bodyLimit });
-  await registerViews(app, overrides.templatesDir ?? TEMPLATES_DIR);
+  await app.register(cookie);
+  await registerViews(app, overrides.templatesDir ?? TEMPLATES_DIR, loadBranding(config));
+  const logos = new SpLogos({
+    fetchRemote: config.spLogoFetch,
+    onProblem: (url, problem) => app.log.warn({ url, problem }, 'SP logo not shown'),
+  });
+  logos.register(app);
+  void logos.prefetch(registry.list().map((sp) => sp.logoUrl));
   registerSecurityHeaders(app);
   registerErrorHandler(app, defaultLocale);
   registerHealthRoutes(app, { store, registry });
   registerSamlRoutes(app, {
     ssoUrl,
-    metadataXml: () => metadataXml,
+    metadataXml: () => published.xml(),
     registry,
     reader,
     login,
     answer,
     defaultLocale,
+    relayStateMaxBytes: config.relayStateMaxBytes,
+    sso,
   });
-  registerLoginRoutes(app, { login, answer });
+  registerLoginRoutes(app, { login, answer, service: serviceLookup((id) => registry.get(id), logos) });
+  registerSloRoutes(app, {
+    sloUrl,
+    registry,
+    reader: new LogoutReader({
+      registry,
+      rememberMessageId: (sp, id, ttl) => store.setIfAbsent(`replay:slo:${sp}:${id}`, 1, ttl),
+      wantLogoutRequestsSigned: config.wantLogoutRequestsSigned,
+      clockSkewSeconds: config.clockSkewSeconds,
+      maxAgeSeconds: config.authnRequestMaxAgeSeconds,
+      maxBytes: config.samlMaxBytes,
+      relayStateMaxBytes: config.relayStateMaxBytes,
+    }),
+    builder: new LogoutMessageBuilder({
+      keys,
+      keysFor: (sp) => signingKeys(ring, registry.get(sp)?.settings.signingKey),
+      idpEntityId: entityId,
+      requestTtlSeconds: 300,
+    }),
+    cookie: ssoCookie,
+    // A logout may take the page's wait for the SPs plus a few minutes for the user's browser to get there.
+    processes: new LogoutProcesses({ store, ttlSeconds: config.sloPropagationTimeoutSeconds + 600 }),
+    timeoutSeconds: config.sloPropagationTimeoutSeconds,
+    defaultLocale,
+    onEvent,
+  });
   if (demo !== undefined) registerDemoSp(app, demo);
   app.get('/', (_request, reply) => reply.redirect(demo !== undefined ? '/demo' : '/saml/metadata'));
 
   app.addHook('onClose', async () => {
+    remote.close();
+    logos.close();
     registry.close();
     if (overrides.store === undefined) await store.close();
   });

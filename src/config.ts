@@ -1,5 +1,12 @@
 // Reads the environment into one frozen Config; every key, its default and its meaning live here (CONTRACT.md §1, §5).
 
+import {
+  contrastRatio,
+  DEFAULT_BRAND_COLOR,
+  DEFAULT_BRAND_CONTRAST_COLOR,
+  MIN_TEXT_CONTRAST,
+  parseHexColor,
+} from './http/branding.ts';
 import { isLocale, LOCALES, type Locale } from './i18n/index.ts';
 import { type RedisStoreOptions, redisOptionsFromEnv } from './store/redis.ts';
 
@@ -20,6 +27,13 @@ export interface Config {
   /** PEM signing key / certificate files; undefined → dev pair in `devKeyDir`. */
   readonly idpKeyFile: string | undefined;
   readonly idpCertFile: string | undefined;
+  /** The next signing pair of a key rollover (`IDP_NEXT_KEY_FILE`/`IDP_NEXT_CERT_FILE`): published, not yet used. */
+  readonly idpNextKeyFile: string | undefined;
+  readonly idpNextCertFile: string | undefined;
+  /** Which pair signs (`IDP_SIGN_WITH`): `current` (default) or `next`, the switch-over of a rollover. */
+  readonly idpSignWith: 'current' | 'next';
+  /** Our metadata's `validUntil`, days after it is rendered (`METADATA_VALID_DAYS`). */
+  readonly metadataValidDays: number;
   /** Git-ignored folder for the generated dev key pair (`DEV_KEY_DIR`). */
   readonly devKeyDir: string;
   /** `console` or `webhook` (`SMS_PROVIDER`). */
@@ -32,8 +46,32 @@ export interface Config {
   readonly smsCountries: readonly string[] | '*';
   /** UI language when neither request nor browser names one we have (`DEFAULT_LOCALE`). */
   readonly defaultLocale: Locale;
+  /** Country of a number typed without one, when the request's locale names no region (`DEFAULT_PHONE_COUNTRY`,
+   * ISO alpha-2; unset: the language's country, e.g. SE for Swedish). */
+  readonly defaultPhoneCountry: string | undefined;
+  /** The IdP's name in the page header (`IDP_DISPLAY_NAME`; unset: "Identification" in the page's language). */
+  readonly idpDisplayName: string | undefined;
+  /** The IdP's logo, an .svg or .png file served from our origin (`IDP_LOGO_FILE`; unset: a neutral mark). */
+  readonly idpLogoFile: string | undefined;
+  /** Header and button colour (`IDP_BRAND_COLOR`, `#rrggbb`). */
+  readonly brandColor: string;
+  /** Text on the brand colour (`IDP_BRAND_CONTRAST_COLOR`); must contrast 4.5:1 with it (WCAG 2.2 §1.4.3). */
+  readonly brandContrastColor: string;
+  /** Fetch SPs' https `mdui:Logo` images once and serve them from our origin (`SP_LOGO_FETCH`, default false:
+   * only `data:` logos show). */
+  readonly spLogoFetch: boolean;
   /** Require signed AuthnRequests from every SP (`WANT_AUTHN_REQUESTS_SIGNED`). */
   readonly wantAuthnRequestsSigned: boolean;
+  /** Keep an SSO session after a login, so further SPs get assertions without a new code (`SSO_ENABLED`). */
+  readonly ssoEnabled: boolean;
+  /** Absolute lifetime of an SSO session from its login, seconds (`SSO_SESSION_TTL_SECONDS`, default 8 h). */
+  readonly ssoSessionTtlSeconds: number;
+  /** Require signed LogoutRequests/Responses from every SP (`WANT_LOGOUT_REQUESTS_SIGNED`; else only from SPs
+   * whose metadata says `AuthnRequestsSigned="true"`). */
+  readonly wantLogoutRequestsSigned: boolean;
+  /** How long the logout page waits for each SP's LogoutResponse before it counts it failed, seconds
+   * (`SLO_PROPAGATION_TIMEOUT_SECONDS`). */
+  readonly sloPropagationTimeoutSeconds: number;
   /** The demo SP page at /demo (`DEMO_SP`, default on unless NODE_ENV=production). */
   readonly demoSp: boolean;
   /** Code lifetime in seconds (`OTP_TTL_SECONDS`, the seed's 15 minutes). */
@@ -46,12 +84,25 @@ export interface Config {
   readonly otpResendCooldownSeconds: number;
   /** SMS to one number per hour, across flows (`SMS_MAX_PER_PHONE`). */
   readonly smsMaxPerPhone: number;
+  /** SMS to one number per 24 hours (`SMS_MAX_PER_PHONE_DAY`; unset: 10, or SMS_MAX_PER_PHONE when higher). */
+  readonly smsMaxPerPhoneDay: number;
+  /** SMS per hour to numbers sharing their first SMS_PREFIX_DIGITS digits, against SMS pumping of a number range
+   * (`SMS_MAX_PER_PREFIX`; unset: 30, or SMS_MAX_PER_PHONE when higher). */
+  readonly smsMaxPerPrefix: number;
+  /** Leading digits of the E.164 number, country code included, that make its prefix (`SMS_PREFIX_DIGITS`). */
+  readonly smsPrefixDigits: number;
   /** SMS triggered from one client address per hour (`SMS_MAX_PER_IP`). */
   readonly smsMaxPerIp: number;
   /** All SMS per hour, a cost ceiling (`SMS_MAX_GLOBAL`). */
   readonly smsMaxGlobal: number;
-  /** Wrong codes for one number per 24 h before it is refused for a while (`OTP_MAX_FAILURES_PER_PHONE`). */
+  /** Wrong codes for one number per 24 h before it is refused for a while (`OTP_MAX_FAILURES_PER_PHONE`, at most
+   * 100: NIST SP 800-63B §5.2.2). A right code clears the count. */
   readonly otpMaxFailuresPerPhone: number;
+  /** Wrong codes for one number after which each further guess must wait 2, 4, 8 … seconds
+   * (`OTP_FAILURE_DELAY_AFTER`). */
+  readonly otpFailureDelayAfter: number;
+  /** The longest of those waits, seconds (`OTP_FAILURE_DELAY_MAX_SECONDS`). */
+  readonly otpFailureDelayMaxSeconds: number;
   /** Fastify `trustProxy`: false, true, a hop count or a proxy list (`TRUST_PROXY`). */
   readonly trustProxy: boolean | number | string;
   /** Lifetime of a login flow in seconds (`FLOW_TTL_SECONDS`). */
@@ -96,22 +147,41 @@ const KNOWN_KEYS = new Set([
   'SP_METADATA_DIR',
   'IDP_KEY_FILE',
   'IDP_CERT_FILE',
+  'IDP_NEXT_KEY_FILE',
+  'IDP_NEXT_CERT_FILE',
+  'IDP_SIGN_WITH',
+  'METADATA_VALID_DAYS',
   'DEV_KEY_DIR',
   'SMS_PROVIDER',
   'SMS_WEBHOOK_URL',
   'SMS_WEBHOOK_TIMEOUT_MS',
   'SMS_COUNTRIES',
   'DEFAULT_LOCALE',
+  'DEFAULT_PHONE_COUNTRY',
+  'IDP_DISPLAY_NAME',
+  'IDP_LOGO_FILE',
+  'IDP_BRAND_COLOR',
+  'IDP_BRAND_CONTRAST_COLOR',
+  'SP_LOGO_FETCH',
   'WANT_AUTHN_REQUESTS_SIGNED',
+  'SSO_ENABLED',
+  'SSO_SESSION_TTL_SECONDS',
+  'WANT_LOGOUT_REQUESTS_SIGNED',
+  'SLO_PROPAGATION_TIMEOUT_SECONDS',
   'DEMO_SP',
   'OTP_TTL_SECONDS',
   'OTP_MAX_ATTEMPTS',
   'OTP_MAX_SENDS_PER_FLOW',
   'OTP_RESEND_COOLDOWN_SECONDS',
   'SMS_MAX_PER_PHONE',
+  'SMS_MAX_PER_PHONE_DAY',
+  'SMS_MAX_PER_PREFIX',
+  'SMS_PREFIX_DIGITS',
   'SMS_MAX_PER_IP',
   'SMS_MAX_GLOBAL',
   'OTP_MAX_FAILURES_PER_PHONE',
+  'OTP_FAILURE_DELAY_AFTER',
+  'OTP_FAILURE_DELAY_MAX_SECONDS',
   'TRUST_PROXY',
   'FLOW_TTL_SECONDS',
   'CLOCK_SKEW_SECONDS',
@@ -124,7 +194,7 @@ const KNOWN_KEYS = new Set([
 ]);
 
 /** Prefixes of variables that belong to us; an unknown one with this prefix is a typo worth stopping for. */
-const OWN_PREFIXES = ['OTP_', 'SMS_', 'IDP_', 'SAML_', 'REDIS_'];
+const OWN_PREFIXES = ['OTP_', 'SMS_', 'IDP_', 'SAML_', 'REDIS_', 'SSO_', 'SLO_'];
 
 /** Builds the Config from an environment; throws ConfigError listing every invalid value. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
@@ -181,6 +251,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if ((idpKeyFile === undefined) !== (idpCertFile === undefined)) {
     problems.push('IDP_KEY_FILE and IDP_CERT_FILE must be set together');
   }
+  const idpNextKeyFile = optional('IDP_NEXT_KEY_FILE');
+  const idpNextCertFile = optional('IDP_NEXT_CERT_FILE');
+  if ((idpNextKeyFile === undefined) !== (idpNextCertFile === undefined)) {
+    problems.push('IDP_NEXT_KEY_FILE and IDP_NEXT_CERT_FILE must be set together');
+  }
+  const idpSignWith = str('IDP_SIGN_WITH', 'current');
+  if (idpSignWith !== 'current' && idpSignWith !== 'next') {
+    problems.push(`IDP_SIGN_WITH must be current or next (got "${idpSignWith}")`);
+  } else if (idpSignWith === 'next' && idpNextKeyFile === undefined) {
+    problems.push('IDP_SIGN_WITH=next needs IDP_NEXT_KEY_FILE and IDP_NEXT_CERT_FILE');
+  }
 
   const smsProviderRaw = str('SMS_PROVIDER', 'console');
   let smsProvider: Config['smsProvider'] = 'console';
@@ -211,6 +292,35 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     problems.push(`DEFAULT_LOCALE must be one of ${LOCALES.join(', ')} (got "${defaultLocaleRaw}")`);
   }
 
+  const defaultPhoneCountry = optional('DEFAULT_PHONE_COUNTRY')?.trim().toUpperCase();
+  if (defaultPhoneCountry !== undefined && !/^[A-Z]{2}$/.test(defaultPhoneCountry)) {
+    problems.push(`DEFAULT_PHONE_COUNTRY must be an ISO 3166 alpha-2 code (got "${defaultPhoneCountry}")`);
+  }
+  const idpDisplayName = optional('IDP_DISPLAY_NAME')?.trim();
+  if (idpDisplayName !== undefined && idpDisplayName.length > 60) {
+    problems.push('IDP_DISPLAY_NAME must be 60 characters or fewer');
+  }
+  const idpLogoFile = optional('IDP_LOGO_FILE');
+  if (idpLogoFile !== undefined && !/\.(svg|png)$/i.test(idpLogoFile)) {
+    problems.push(`IDP_LOGO_FILE must be an .svg or .png file (got "${idpLogoFile}")`);
+  }
+  const color = (key: string, fallback: string): string => {
+    const raw = optional(key);
+    if (raw === undefined) return fallback;
+    const parsed = parseHexColor(raw);
+    if (parsed === undefined) problems.push(`${key} must be a hex colour such as #1f3b73 (got "${raw}")`);
+    return parsed ?? fallback;
+  };
+  const brandColor = color('IDP_BRAND_COLOR', DEFAULT_BRAND_COLOR);
+  const brandContrastColor = color('IDP_BRAND_CONTRAST_COLOR', DEFAULT_BRAND_CONTRAST_COLOR);
+  const brandContrast = contrastRatio(brandColor, brandContrastColor);
+  if (brandContrast < MIN_TEXT_CONTRAST) {
+    problems.push(
+      `IDP_BRAND_COLOR and IDP_BRAND_CONTRAST_COLOR contrast ${brandContrast.toFixed(2)}:1; ` +
+        `button and header text needs at least ${MIN_TEXT_CONTRAST}:1 (WCAG 2.2 §1.4.3)`,
+    );
+  }
+
   const trustProxyRaw = str('TRUST_PROXY', 'false');
   let trustProxy: Config['trustProxy'] = false;
   if (/^(false|0|no|off)$/i.test(trustProxyRaw)) trustProxy = false;
@@ -219,6 +329,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   else trustProxy = trustProxyRaw;
 
   const otpTtlSeconds = int('OTP_TTL_SECONDS', 900, 1, 900);
+  // A raised hourly cap per number raises the defaults of the caps that contain it.
+  const smsMaxPerPhone = int('SMS_MAX_PER_PHONE', 5, 1, 1000);
   const flowTtlSeconds = int('FLOW_TTL_SECONDS', 1800, 60, 86400);
 
   const config: Config = {
@@ -230,22 +342,41 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     spMetadataDir: str('SP_METADATA_DIR', 'metadata/sp'),
     idpKeyFile,
     idpCertFile,
+    idpNextKeyFile,
+    idpNextCertFile,
+    idpSignWith: idpSignWith === 'next' ? 'next' : 'current',
+    metadataValidDays: int('METADATA_VALID_DAYS', 7, 1, 365),
     devKeyDir: str('DEV_KEY_DIR', '.dev-keys'),
     smsProvider,
     smsWebhookUrl,
     smsWebhookTimeoutMs: int('SMS_WEBHOOK_TIMEOUT_MS', 5000, 100, 60000),
     smsCountries,
     defaultLocale,
+    defaultPhoneCountry,
+    idpDisplayName: idpDisplayName === '' ? undefined : idpDisplayName,
+    idpLogoFile,
+    brandColor,
+    brandContrastColor,
+    spLogoFetch: bool('SP_LOGO_FETCH', false),
     wantAuthnRequestsSigned: bool('WANT_AUTHN_REQUESTS_SIGNED', false),
+    ssoEnabled: bool('SSO_ENABLED', true),
+    ssoSessionTtlSeconds: int('SSO_SESSION_TTL_SECONDS', 8 * 3600, 60, 7 * 86400),
+    wantLogoutRequestsSigned: bool('WANT_LOGOUT_REQUESTS_SIGNED', false),
+    sloPropagationTimeoutSeconds: int('SLO_PROPAGATION_TIMEOUT_SECONDS', 5, 1, 60),
     demoSp: bool('DEMO_SP', env.NODE_ENV !== 'production'),
     otpTtlSeconds,
     otpMaxAttempts: int('OTP_MAX_ATTEMPTS', 5, 1, 5),
     otpMaxSendsPerFlow: int('OTP_MAX_SENDS_PER_FLOW', 3, 1, 10),
     otpResendCooldownSeconds: int('OTP_RESEND_COOLDOWN_SECONDS', 30, 0, 3600),
-    smsMaxPerPhone: int('SMS_MAX_PER_PHONE', 5, 1, 1000),
+    smsMaxPerPhone,
+    smsMaxPerPhoneDay: int('SMS_MAX_PER_PHONE_DAY', Math.max(10, smsMaxPerPhone), 1, 10000),
+    smsMaxPerPrefix: int('SMS_MAX_PER_PREFIX', Math.max(30, smsMaxPerPhone), 1, 1000000),
+    smsPrefixDigits: int('SMS_PREFIX_DIGITS', 7, 4, 15),
     smsMaxPerIp: int('SMS_MAX_PER_IP', 20, 1, 100000),
     smsMaxGlobal: int('SMS_MAX_GLOBAL', 1000, 1, 10000000),
     otpMaxFailuresPerPhone: int('OTP_MAX_FAILURES_PER_PHONE', 10, 1, 100),
+    otpFailureDelayAfter: int('OTP_FAILURE_DELAY_AFTER', 5, 1, 100),
+    otpFailureDelayMaxSeconds: int('OTP_FAILURE_DELAY_MAX_SECONDS', 900, 1, 86400),
     trustProxy,
     flowTtlSeconds: Math.max(flowTtlSeconds, otpTtlSeconds),
     clockSkewSeconds: int('CLOCK_SKEW_SECONDS', 60, 0, 600),

@@ -9,8 +9,8 @@ export type NameIdFormat = 'unspecified' | 'transient' | 'persistent';
  */
 export interface PendingRequest {
   readonly spEntityId: string;
-  /** The AuthnRequest ID, echoed as InResponseTo. */
-  readonly requestId: string;
+  /** The AuthnRequest ID, echoed as InResponseTo; undefined for an unsolicited (IdP-initiated) Response. */
+  readonly requestId?: string;
   /** HTTP-POST AssertionConsumerService URL resolved from the SP's metadata. */
   readonly acsUrl: string;
   /** RelayState exactly as received (undefined when absent). */

@@ -2,16 +2,22 @@
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FlowError } from '../errors.ts';
-import { type MessageKey, translate } from '../i18n/index.ts';
+import { type MessageKey, pluralForms, translate } from '../i18n/index.ts';
 import { type Flow, identifyVariant } from '../login/flow.ts';
 import type { Form, LoginService, Problems } from '../login/login-service.ts';
-import { formatPhone, maskPhone } from '../login/phone.ts';
+import { examplePhone, formatPhone, maskPhone } from '../login/phone.ts';
+import { sendErrorPage } from './error-handler.ts';
+import { registerFlowReturn, renderExpired, renderFinished } from './flow-end-pages.ts';
 import type { SpAnswer } from './post-to-sp.ts';
+import { FLOW_COOKIE, fromBrowser, SELF_SCRIPT_CSP } from './security.ts';
+import { plainService, type ServiceLookup } from './sp-logo.ts';
 import { renderPage } from './views.ts';
 
 export interface LoginRouteDeps {
   readonly login: LoginService;
   readonly answer: SpAnswer;
+  /** The SP's name in the page's language and its logo (sp-logo.ts); default: the request's name, no logo. */
+  readonly service?: ServiceLookup;
 }
 
 const FIELD_ORDER = ['given_name', 'family_name', 'phone', 'code', 'form'] as const;
@@ -28,6 +34,32 @@ function readForm(body: unknown): Form {
 
 export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps): void {
   const { login } = deps;
+  const service = deps.service ?? plainService;
+  const ends = { login, answer: deps.answer, service };
+  registerFlowReturn(app, ends);
+
+  /** The flow, or undefined once the expired page (with the way back to the SP) has been sent. */
+  const loadFlow = async (request: FastifyRequest<{ Params: { flowId: string } }>, reply: FastifyReply) => {
+    try {
+      return await login.load(request.params.flowId);
+    } catch (error) {
+      if (!(error instanceof FlowError && error.kind === 'expired')) throw error;
+      await renderExpired(request, reply, request.params.flowId, ends, login.settings.defaultLocale);
+      return undefined;
+    }
+  };
+
+  /** The flow cookie set after SSO must come back; a browser without it did not start this flow. */
+  const unbound = (request: FastifyRequest, reply: FastifyReply, flow: Flow): FastifyReply | undefined => {
+    const presented = request.cookies[FLOW_COOKIE];
+    if (presented === undefined ? !fromBrowser(request) : login.bindingMatches(flow.id, presented)) return;
+    request.log.warn(
+      { event: 'flow.unbound', flow: flow.id, cookie: presented !== undefined },
+      'flow.unbound',
+    );
+    const page = { status: 403, heading: 'error.heading', message: 'error.flowCookie' } as const;
+    return sendErrorPage(request, reply, page, flow.locale);
+  };
 
   const render = async (
     reply: FastifyReply,
@@ -45,8 +77,10 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
       problems[field] = message;
       problemList.push({ field: field === 'form' ? undefined : field, message });
     }
+    const sp = service(flow.request, flow.locale);
     const base = {
-      spName: flow.request.spDisplayName,
+      spName: sp.name,
+      service: sp,
       formAction: `/login/${flow.id}`,
       csrf: flow.csrf,
       step: flow.step,
@@ -75,6 +109,9 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
         const variant = identifyVariant(flow.preset);
         const lockedName = flow.preset.familyName !== undefined;
         const lockedPhone = flow.preset.phone !== undefined;
+        // Back from step 3 through "wrong number?": the names and the number as typed, to correct.
+        const returning = !lockedPhone && flow.phone !== undefined;
+        const example = examplePhone(flow.phoneCountry);
         return renderPage(
           reply,
           'identify',
@@ -90,12 +127,28 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
               ? `${flow.preset.givenName ?? ''} ${flow.preset.familyName ?? ''}`.trim()
               : undefined,
             phoneDisplay: lockedPhone ? formatPhone(flow.preset.phone as string) : undefined,
+            phoneHint:
+              example === undefined
+                ? t('identify.phoneHint')
+                : t('identify.phoneHintExample', { phone: example }),
+            returning,
+            values:
+              extra.values ??
+              (returning
+                ? {
+                    given_name: flow.givenName ?? '',
+                    family_name: flow.familyName ?? '',
+                    phone: formatPhone(flow.phone as string),
+                  }
+                : {}),
           },
           status,
         );
       }
       case 'verify-code': {
         const status3 = await login.codeStatus(flow);
+        const countdown = status3.resendWait > 0 && status3.sendsLeft > 0;
+        if (countdown) reply.header('content-security-policy', SELF_SCRIPT_CSP);
         return renderPage(
           reply,
           'verify-code',
@@ -105,7 +158,11 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
             title: t('verify.heading'),
             notice: extra.notice,
             maskedPhone: maskPhone(flow.phone as string),
-            minutes: Math.ceil(login.settings.otpTtlSeconds / 60),
+            codeMinutes: Math.ceil(status3.codeSecondsLeft / 60),
+            canChangePhone: flow.preset.phone === undefined,
+            countdown: countdown
+              ? { ...pluralForms(flow.locale, 'verify.resendWait'), ready: t('verify.resendReady') }
+              : undefined,
             attemptsLeft: status3.attemptsLeft,
             resendWait: status3.resendWait,
             sendsLeft: status3.sendsLeft,
@@ -114,7 +171,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
         );
       }
       case 'done':
-        throw new FlowError('finished', 'login already finished');
+        return renderFinished(reply.request, reply, flow, service);
     }
   };
 
@@ -124,7 +181,10 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
       request: FastifyRequest<{ Params: { flowId: string }; Querystring: { notice?: string } }>,
       reply,
     ) => {
-      const flow = await login.load(request.params.flowId);
+      const flow = await loadFlow(request, reply);
+      if (flow === undefined) return reply;
+      const refused = unbound(request, reply, flow);
+      if (refused !== undefined) return refused;
       const noticeKey = NOTICES[request.query.notice ?? ''];
       const notice = noticeKey === undefined ? undefined : translate(flow.locale, noticeKey);
       return render(reply, flow, { notice });
@@ -132,7 +192,10 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
   );
 
   app.post('/login/:flowId', async (request: FastifyRequest<{ Params: { flowId: string } }>, reply) => {
-    const flow = await login.load(request.params.flowId);
+    const flow = await loadFlow(request, reply);
+    if (flow === undefined) return reply;
+    const refused = unbound(request, reply, flow);
+    if (refused !== undefined) return refused;
     const form = readForm(request.body);
     if (!login.csrfMatches(flow, form.csrf)) throw new FlowError('forbidden', 'CSRF token missing or wrong');
     const outcome = await login.submit(flow, form, request.ip);

@@ -7,7 +7,9 @@ import type { Locale } from '../i18n/index.ts';
 import { makeNameId } from '../saml/name-id.ts';
 import type { ResponseBuilder } from '../saml/response.ts';
 import type { Identity, PendingRequest } from '../types.ts';
+import type { SsoSession } from '../login/sso-session.ts';
 import { newNonce, postToSpCsp } from './security.ts';
+import type { SsoCookie } from './sso-cookie.ts';
 import { renderPage } from './views.ts';
 
 /** Joins protocol and login: builds the signed Response for an outcome and renders the auto-post page. */
@@ -15,40 +17,69 @@ export class SpAnswer {
   readonly #responses: ResponseBuilder;
   readonly #secret: string;
   readonly #onEvent: (event: string, fields: Record<string, unknown>) => void;
+  readonly #sso: SsoCookie | undefined;
 
+  /** Without `sso` (SSO_ENABLED=false) no session is kept: every assertion stands alone. */
   constructor(
     responses: ResponseBuilder,
     secret: string,
     onEvent: (event: string, fields: Record<string, unknown>) => void,
+    sso?: SsoCookie,
   ) {
     this.#responses = responses;
     this.#secret = secret;
     this.#onEvent = onEvent;
+    this.#sso = sso;
   }
 
-  success(reply: FastifyReply, request: PendingRequest, identity: Identity, locale: Locale): FastifyReply {
+  /**
+   * The assertion for `identity`. After a login (`existing` undefined) the browser's SSO session starts or
+   * continues; an SSO answer passes the session it comes from. Either way the session records this SP with the
+   * NameID and SessionIndex it gets, and the AuthnInstant is the session's.
+   */
+  async success(
+    reply: FastifyReply,
+    request: PendingRequest,
+    identity: Identity,
+    locale: Locale,
+    existing?: SsoSession,
+  ): Promise<FastifyReply> {
     const now = new Date();
-    const nameId = makeNameId(
-      request.nameIdFormat,
-      identity.phone,
-      request.spNameQualifier ?? request.spEntityId,
-      this.#secret,
-    );
-    const xml = this.#responses.success(
-      request,
-      identity,
-      {
-        sessionIndex: `_${randomBytes(16).toString('hex')}`,
-        authnInstant: now,
-        nameId,
-        nameIdFormat: request.nameIdFormat,
-      },
-      now,
-    );
+    // The SP's metadata names the format when the request did not (saml/sp-policy.ts).
+    const nameIdFormat = this.#responses.nameIdFormatFor(request);
+    const spNameQualifier = request.spNameQualifier ?? request.spEntityId;
+    const nameId = makeNameId(nameIdFormat, identity.phone, spNameQualifier, this.#secret);
+    let session = {
+      sessionIndex: `_${randomBytes(16).toString('hex')}`,
+      authnInstant: now,
+      nameId,
+      nameIdFormat,
+      sessionNotOnOrAfter: undefined as Date | undefined,
+    };
+    const sso = existing ?? (await this.#sso?.establish(reply.request, reply, identity));
+    const participant =
+      sso === undefined
+        ? undefined
+        : await this.#sso?.sessions.join(sso.id, {
+            spEntityId: request.spEntityId,
+            nameId,
+            nameIdFormat,
+            spNameQualifier,
+          });
+    if (sso !== undefined && participant !== undefined) {
+      session = {
+        ...session,
+        sessionIndex: participant.sessionIndex,
+        authnInstant: new Date(sso.authnInstant),
+        sessionNotOnOrAfter: new Date(sso.expiresAt),
+      };
+    }
+    const xml = this.#responses.success(request, identity, session, now);
     this.#onEvent('saml.response.issued', {
       sp: request.spEntityId,
       inResponseTo: request.requestId,
       phone: identity.phone,
+      sso: existing !== undefined,
     });
     return this.#post(reply, request, xml, locale);
   }

@@ -5,10 +5,13 @@ import { SamlStatus, SamlStatusError } from '../errors.ts';
 import type { Locale } from '../i18n/index.ts';
 import type { LoginService } from '../login/login-service.ts';
 import type { AuthnRequestReader } from '../saml/authn-request.ts';
+import { unsolicitedRequest } from '../saml/idp-initiated.ts';
 import type { SpRegistry } from '../saml/sp-registry.ts';
-import type { EidentParams } from '../types.ts';
+import type { EidentParams, PendingRequest } from '../types.ts';
 import { requestLocale } from './error-handler.ts';
 import type { SpAnswer } from './post-to-sp.ts';
+import type { SsoCookie } from './sso-cookie.ts';
+import { FLOW_COOKIE, flowCookieOptions } from './security.ts';
 
 export interface SamlRouteDeps {
   readonly ssoUrl: string;
@@ -18,6 +21,10 @@ export interface SamlRouteDeps {
   readonly login: LoginService;
   readonly answer: SpAnswer;
   readonly defaultLocale: Locale;
+  /** Longest RelayState accepted on an IdP-initiated link (RELAY_STATE_MAX_BYTES). */
+  readonly relayStateMaxBytes: number;
+  /** The SSO session cookie; undefined when SSO_ENABLED=false. */
+  readonly sso?: SsoCookie;
 }
 
 type Fields = Readonly<Record<string, string | string[] | undefined>>;
@@ -43,12 +50,16 @@ export function registerSamlRoutes(app: FastifyInstance, deps: SamlRouteDeps): v
       .send(deps.metadataXml());
   });
 
-  const sso = async (request: FastifyRequest, reply: FastifyReply) => {
+  type Read = (
+    request: FastifyRequest,
+    query: Fields,
+    form: Fields,
+  ) => Promise<{ request: PendingRequest; refusal: SamlStatusError | undefined }>;
+
+  const readAuthnRequest: Read = (request, _query, form) => {
     const rawUrl = request.raw.url ?? '';
     const q = rawUrl.indexOf('?');
-    const form = (request.method === 'POST' ? (request.body ?? {}) : {}) as Fields;
-    const query = request.query as Fields;
-    const { request: pending, refusal } = await deps.reader.read(
+    return deps.reader.read(
       {
         binding: request.method === 'POST' ? 'post' : 'redirect',
         rawQuery: q === -1 ? '' : rawUrl.slice(q + 1),
@@ -57,6 +68,28 @@ export function registerSamlRoutes(app: FastifyInstance, deps: SamlRouteDeps): v
       },
       new Date(),
     );
+  };
+
+  // IdP-initiated SSO (SAML profiles §4.1.5): no AuthnRequest, only to SPs whose sidecar turns `idpInitiated` on.
+  // Shibboleth's parameter names (providerId, shire, target) are accepted too.
+  const readUnsolicited: Read = async (_request, query) => ({
+    request: unsolicitedRequest(
+      (entityId) => deps.registry.get(entityId),
+      {
+        sp: param(query, {}, 'sp', 'providerId'),
+        acsUrl: param(query, {}, 'acs', 'shire'),
+        acsIndex: param(query, {}, 'acsIndex'),
+        relayState: param(query, {}, 'RelayState', 'target'),
+      },
+      deps.relayStateMaxBytes,
+    ),
+    refusal: undefined,
+  });
+
+  const serve = (read: Read) => async (request: FastifyRequest, reply: FastifyReply) => {
+    const form = (request.method === 'POST' ? (request.body ?? {}) : {}) as Fields;
+    const query = request.query as Fields;
+    const { request: pending, refusal } = await read(request, query, form);
     const sp = deps.registry.get(pending.spEntityId);
     const params: EidentParams = {
       forcepkivendor: param(query, form, 'forcepkivendor'),
@@ -65,7 +98,17 @@ export function registerSamlRoutes(app: FastifyInstance, deps: SamlRouteDeps): v
     };
     const locale = requestLocale(request, deps.defaultLocale);
     if (refusal !== undefined) return deps.answer.failure(reply, pending, refusal, locale);
-    // No SSO session exists yet, so a passive request can never be satisfied (SAML core §3.4.1).
+    // SAML core §3.4.1: a session answers without a new code, unless the SP forces a new login; IsPassive
+    // without a usable session (or with ForceAuthn) can never be satisfied.
+    const session = pending.forceAuthn
+      ? undefined
+      : await deps.sso?.serving(request, {
+          params,
+          subjectPhone: pending.subjectPhone,
+          offeredEids: sp?.settings.eids ?? ['nets_sms'],
+          smsCountries: deps.login.settings.smsCountries,
+        });
+    if (session !== undefined) return deps.answer.success(reply, pending, session.identity, locale, session);
     if (pending.isPassive) {
       const noPassive = new SamlStatusError(
         SamlStatus.Responder,
@@ -84,12 +127,20 @@ export function registerSamlRoutes(app: FastifyInstance, deps: SamlRouteDeps): v
         offeredEids: sp?.settings.eids ?? ['nets_sms'],
       });
       request.log.info({ event: 'login.started', flow: flow.id, sp: pending.spEntityId }, 'login.started');
+      // This first, cross-site request needs no cookie; it sets the one that binds the flow to this browser.
+      const secure = deps.ssoUrl.startsWith('https:');
+      reply.setCookie(
+        FLOW_COOKIE,
+        deps.login.bindingToken(flow.id),
+        flowCookieOptions(flow.id, secure, deps.login.settings.flowTtlSeconds),
+      );
       return reply.redirect(`/login/${flow.id}`, 303);
     } catch (error) {
       if (error instanceof SamlStatusError) return deps.answer.failure(reply, pending, error, locale);
       throw error;
     }
   };
-  app.get('/saml/sso', sso);
-  app.post('/saml/sso', sso);
+  app.get('/saml/sso', serve(readAuthnRequest));
+  app.post('/saml/sso', serve(readAuthnRequest));
+  app.get('/saml/idp-initiated', serve(readUnsolicited));
 }

@@ -1,11 +1,16 @@
 // Security headers for every reply, request ids users can quote, and log serializers that keep SAML out of logs.
 
 import { randomBytes } from 'node:crypto';
+import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** The CSP of every page: nothing external, forms only to ourselves, never framed. */
 export const DEFAULT_CSP =
   "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/** A page that runs our own script files (/assets/*.js, progressive enhancement only), never an inline one. */
+export const SELF_SCRIPT_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /** The auto-post page may submit to the SP's ACS and run its one nonce'd script. */
 export function postToSpCsp(acsUrl: string, nonce: string): string {
@@ -32,6 +37,31 @@ export function registerSecurityHeaders(app: FastifyInstance): void {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     return payload;
   });
+}
+
+/** The cookie that binds a login flow to the browser that started it. One per flow: its Path is the flow's pages. */
+export const FLOW_COOKIE = 'nsi_flow';
+
+/**
+ * Set on the 303 that follows the SP's (cross-site) request: HttpOnly, SameSite=Lax (sent on the top-level GET
+ * that follows, never on cross-site subrequests or POSTs), Secure when BASE_URL is https, only for this flow's
+ * pages, and gone with the flow.
+ */
+export function flowCookieOptions(
+  flowId: string,
+  secure: boolean,
+  maxAgeSeconds: number,
+): CookieSerializeOptions {
+  return { path: `/login/${flowId}`, httpOnly: true, sameSite: 'lax', secure, maxAge: maxAgeSeconds };
+}
+
+/**
+ * True for a request a browser made: every current browser sends Fetch Metadata (`Sec-Fetch-Site`, and
+ * `Sec-Fetch-Mode: navigate` for pages). A browser that opens a flow page without the flow's cookie was handed
+ * the link by someone else (or keeps no cookies) and is refused; scripts and API clients are nobody's victim.
+ */
+export function fromBrowser(request: FastifyRequest): boolean {
+  return request.headers['sec-fetch-site'] !== undefined || request.headers['sec-fetch-mode'] === 'navigate';
 }
 
 /** Request log fields without the query string: it carries SAML messages and presets (PII). */

@@ -10,6 +10,8 @@ export const fi = {
   'layout.cancel': 'Peruuta',
   'layout.continue': 'Jatka',
   'layout.language': 'Kieli',
+  'layout.serviceLabel': 'Kirjautuminen palveluun',
+  'layout.cancelTo': 'Peruuta ja palaa palveluun {sp}',
 
   'choose.heading': 'Valitse tunnistautumistapa',
   'choose.intro': 'Palvelu {sp} tarvitsee tiedon siitä, kuka olet.',
@@ -32,10 +34,17 @@ export const fi = {
   'identify.wrongNumber': 'Väärä numero?',
   'identify.wrongNumberHelp': 'Jos numero on väärä, peruuta ja ota yhteyttä palveluun {sp}.',
   'identify.submit': 'Lähetä koodi',
+  'identify.phoneHintExample':
+    'Esimerkiksi {phone}. Jos numerosi on toisesta maasta, aloita merkillä + ja maatunnuksella',
+  'identify.noticeChangePhone':
+    'Anna oikea matkapuhelinnumero, niin lähetämme uuden koodin. Aiemmin lähetetty koodi ei enää toimi.',
 
   'verify.heading': 'Anna koodi',
   'verify.sentTo': 'Lähetimme 6-numeroisen koodin numeroon {phone}.',
-  'verify.validFor': 'Koodi on voimassa {minutes} minuuttia.',
+  'verify.validFor': {
+    one: 'Koodi on voimassa {count} minuutin.',
+    other: 'Koodi on voimassa {count} minuuttia.',
+  },
   'verify.codeLabel': 'Kertakoodi',
   'verify.codeHint': 'Koodissa on 6 numeroa.',
   'verify.attemptsLeft': { one: '{count} yritys jäljellä.', other: '{count} yritystä jäljellä.' },
@@ -50,9 +59,27 @@ export const fi = {
   'verify.noticeSent': 'Lähetimme sinulle koodin tekstiviestillä.',
   'verify.noticeResent': 'Koodi lähetettiin uudelleen.',
   'verify.noticeNewCode': 'Uusi koodi lähetettiin.',
+  'verify.resendReady': 'Voit nyt pyytää koodin uudelleen.',
+  'verify.noMoreSends':
+    'Et voi pyytää enempää koodeja tähän kirjautumiseen. Jos koodi ei tule, peruuta ja aloita alusta.',
 
   'post.heading': 'Sinut ohjataan takaisin palveluun {sp}…',
   'post.noScript': 'Jos mitään ei tapahdu, valitse Jatka.',
+
+  'logout.confirmHeading': 'Kirjaudu ulos',
+  'logout.confirmIntro': 'Olet kirjautunut näihin palveluihin kertakoodillasi:',
+  'logout.confirmSubmit': 'Kirjaudu ulos kaikista',
+  'logout.progressHeading': 'Kirjaudutaan ulos …',
+  'logout.progressIntro': 'Kerromme käyttämillesi palveluille, että olet kirjautunut ulos.',
+  'logout.statePending': 'kirjaudutaan ulos',
+  'logout.stateDone': 'kirjauduttu ulos',
+  'logout.stateFailed': 'ei vastausta',
+  'logout.doneHeading': 'Olet kirjautunut ulos',
+  'logout.done': 'Olet kirjautunut ulos tunnistuspalvelusta.',
+  'logout.partialHeading': 'Saatat olla yhä kirjautuneena joihinkin palveluihin',
+  'logout.partial': 'Nämä palvelut eivät vahvistaneet uloskirjautumista:',
+  'logout.closeBrowser': 'Sulje selain, jotta kaikki istunnot varmasti päättyvät.',
+  'logout.returning': 'Palataan palveluun {sp} …',
 
   'error.heading': 'Jokin meni vikaan',
   'error.reference': 'Viitetunnus: {ref}',
@@ -66,12 +93,24 @@ export const fi = {
     'Tämä kirjautuminen on jo päättynyt. Palaa palveluun, jos sinun täytyy kirjautua uudelleen.',
   'error.forbidden':
     'Emme voineet varmistaa, että pyyntö tuli tältä sivulta. Palaa palveluun ja aloita alusta.',
+  'error.flowCookie':
+    'Tämä kirjautuminen aloitettiin toisessa selaimessa tai ikkunassa, tai selaimesi ei tallenna evästeitä sille. Palaa palveluun ja aloita alusta.',
   'error.unavailableHeading': 'Palvelu ei ole tilapäisesti käytettävissä',
   'error.unavailable': 'Emme voi viedä kirjautumista loppuun juuri nyt. Yritä hetken kuluttua uudelleen.',
   'error.notFoundHeading': 'Sivua ei löytynyt',
   'error.notFound': 'Pyytämääsi sivua ei ole olemassa. Tarkista osoite tai palaa palveluun.',
   'error.generic': 'Tapahtui odottamaton virhe. Yritä myöhemmin uudelleen.',
   'error.backToService': 'Takaisin palveluun',
+  'error.finishedHeading': 'Kirjautuminen on päättynyt',
+  'error.expiredExplained': {
+    one: 'Turvallisuussyistä kirjautuminen on tehtävä {count} minuutin kuluessa. Palveluun {sp} ei ole lähetetty mitään.',
+    other:
+      'Turvallisuussyistä kirjautuminen on tehtävä {count} minuutin kuluessa. Palveluun {sp} ei ole lähetetty mitään.',
+  },
+  'error.backTo': 'Takaisin palveluun {sp}',
+  'error.backToHelp':
+    'Paina painiketta, niin kerromme palvelulle {sp}, että kirjautuminen jäi kesken. Voit sitten aloittaa alusta siellä.',
+  'error.goTo': 'Siirry palveluun {sp}',
 
   'form.problemHeading': 'Tiedoissa on korjattavaa',
 
@@ -93,6 +132,15 @@ export const fi = {
     other: 'Koodi on väärä. Sinulla on {count} yritystä jäljellä',
   },
   'code.expired': 'Koodi on vanhentunut. Pyydä uusi koodi',
+  'code.waitSeconds': {
+    one: 'Liian monta väärää koodia tälle numerolle. Odota {count} sekunti ennen kuin yrität uudelleen',
+    other: 'Liian monta väärää koodia tälle numerolle. Odota {count} sekuntia ennen kuin yrität uudelleen',
+  },
+  'code.waitMinutes': {
+    one: 'Liian monta väärää koodia tälle numerolle. Odota {count} minuutti ennen kuin yrität uudelleen',
+    other: 'Liian monta väärää koodia tälle numerolle. Odota {count} minuuttia ennen kuin yrität uudelleen',
+  },
+  'code.busy': 'Tämän numeron koodia tarkistetaan jo. Odota hetki ja yritä uudelleen',
 
   'error.tooManySends':
     'Olet pyytänyt niin monta koodia kuin tähän kirjautumiseen voi saada. Palaa palveluun ja aloita alusta',
@@ -100,11 +148,31 @@ export const fi = {
     one: 'Odota {count} sekunti ennen kuin pyydät koodia uudelleen',
     other: 'Odota {count} sekuntia ennen kuin pyydät koodia uudelleen',
   },
-  'error.phoneRate': 'Tähän numeroon on lähetetty liian monta koodia. Yritä myöhemmin uudelleen',
-  'error.ipRate': 'Verkostasi on tullut liian monta pyyntöä. Yritä myöhemmin uudelleen',
-  'error.globalRate': 'Lähetämme juuri nyt hyvin paljon koodeja. Yritä uudelleen muutaman minuutin kuluttua',
-  'error.phoneLocked':
-    'Numero on tilapäisesti lukittu liian monen väärän koodin vuoksi. Yritä myöhemmin uudelleen',
+  'error.phoneRate': {
+    one: 'Tähän numeroon on lähetetty liian monta koodia. Yritä uudelleen {count} minuutin kuluttua',
+    other: 'Tähän numeroon on lähetetty liian monta koodia. Yritä uudelleen {count} minuutin kuluttua',
+  },
+  'error.phoneDayRate': {
+    one: 'Tähän numeroon on lähetetty tänään liian monta koodia. Yritä uudelleen {count} tunnin kuluttua',
+    other: 'Tähän numeroon on lähetetty tänään liian monta koodia. Yritä uudelleen {count} tunnin kuluttua',
+  },
+  'error.ipRate': {
+    one: 'Verkostasi on pyydetty liian monta koodia. Yritä uudelleen {count} minuutin kuluttua',
+    other: 'Verkostasi on pyydetty liian monta koodia. Yritä uudelleen {count} minuutin kuluttua',
+  },
+  'error.prefixRate': {
+    one: 'Tämänkaltaisiin numeroihin on lähetetty liian monta koodia. Yritä uudelleen {count} minuutin kuluttua',
+    other:
+      'Tämänkaltaisiin numeroihin on lähetetty liian monta koodia. Yritä uudelleen {count} minuutin kuluttua',
+  },
+  'error.globalRate': {
+    one: 'Lähetämme juuri nyt hyvin paljon koodeja. Yritä uudelleen {count} minuutin kuluttua',
+    other: 'Lähetämme juuri nyt hyvin paljon koodeja. Yritä uudelleen {count} minuutin kuluttua',
+  },
+  'error.phoneLocked': {
+    one: 'Numero on lukittu liian monen väärän koodin vuoksi. Yritä uudelleen {count} tunnin kuluttua',
+    other: 'Numero on lukittu liian monen väärän koodin vuoksi. Yritä uudelleen {count} tunnin kuluttua',
+  },
   'error.busy': 'Koodiasi lähetetään jo. Odota hetki ja yritä uudelleen',
   'sms.temporary': 'Emme voineet lähettää koodia. Yritä uudelleen',
   'sms.permanent': 'Emme voineet lähettää koodia tähän numeroon. Tarkista, että numero on oikein',

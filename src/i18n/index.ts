@@ -1,7 +1,7 @@
 // Picks the page language (CONTRACT.md §2) and translates message keys, with plurals, from the five catalogs.
 
 import { da } from './da.ts';
-import { en, type Message, type Messages } from './en.ts';
+import { en, type Message, type Messages, type Plural } from './en.ts';
 import { fi } from './fi.ts';
 import { nb } from './nb.ts';
 import { sv } from './sv.ts';
@@ -123,6 +123,17 @@ export function translate(
   return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
     Object.hasOwn(vars, name) ? String(vars[name]) : whole,
   );
+}
+
+/**
+ * Both forms of a plural message with `{count}` left in, for a page script that counts (the resend wait);
+ * undefined when the message is not a plural.
+ */
+export function pluralForms(locale: Locale, key: MessageKey): Plural | undefined {
+  if (!Object.hasOwn(en, key)) return undefined;
+  const catalog = CATALOGS[locale] ?? CATALOGS.en;
+  const message: Message = Object.hasOwn(catalog, key) ? catalog[key] : en[key];
+  return typeof message === 'string' ? undefined : { one: message.one, other: message.other };
 }
 
 /** BCP 47 tag for `<html lang>`. */

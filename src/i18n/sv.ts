@@ -10,6 +10,8 @@ export const sv = {
   'layout.cancel': 'Avbryt',
   'layout.continue': 'Fortsätt',
   'layout.language': 'Språk',
+  'layout.serviceLabel': 'Loggar in på',
+  'layout.cancelTo': 'Avbryt och gå tillbaka till {sp}',
 
   'choose.heading': 'Välj hur du vill identifiera dig',
   'choose.intro': '{sp} behöver veta vem du är.',
@@ -31,10 +33,17 @@ export const sv = {
   'identify.wrongNumber': 'Fel nummer?',
   'identify.wrongNumberHelp': 'Om numret är fel, avbryt och kontakta {sp}.',
   'identify.submit': 'Skicka kod',
+  'identify.phoneHintExample':
+    'Till exempel {phone}. Har du ett nummer från ett annat land, börja med + och landsnumret',
+  'identify.noticeChangePhone':
+    'Ange rätt mobilnummer så skickar vi en ny kod. Koden vi skickade tidigare fungerar inte längre.',
 
   'verify.heading': 'Ange koden',
   'verify.sentTo': 'Vi har skickat en sexsiffrig kod till {phone}.',
-  'verify.validFor': 'Koden gäller i {minutes} minuter.',
+  'verify.validFor': {
+    one: 'Koden gäller i {count} minut.',
+    other: 'Koden gäller i {count} minuter.',
+  },
   'verify.codeLabel': 'Engångskod',
   'verify.codeHint': 'Koden består av 6 siffror.',
   'verify.attemptsLeft': { one: '{count} försök kvar.', other: '{count} försök kvar.' },
@@ -49,9 +58,27 @@ export const sv = {
   'verify.noticeSent': 'Vi har skickat en kod till dig via sms.',
   'verify.noticeResent': 'Koden har skickats igen.',
   'verify.noticeNewCode': 'En ny kod har skickats.',
+  'verify.resendReady': 'Du kan begära koden igen nu.',
+  'verify.noMoreSends':
+    'Du kan inte begära fler koder för den här inloggningen. Om koden inte kommer, avbryt och börja om.',
 
   'post.heading': 'Du skickas tillbaka till {sp} …',
   'post.noScript': 'Om ingenting händer, tryck på Fortsätt.',
+
+  'logout.confirmHeading': 'Logga ut',
+  'logout.confirmIntro': 'Du är inloggad på de här tjänsterna med din engångskod:',
+  'logout.confirmSubmit': 'Logga ut från alla',
+  'logout.progressHeading': 'Loggar ut dig …',
+  'logout.progressIntro': 'Vi meddelar tjänsterna du har använt att du har loggat ut.',
+  'logout.statePending': 'loggar ut',
+  'logout.stateDone': 'utloggad',
+  'logout.stateFailed': 'svarar inte',
+  'logout.doneHeading': 'Du är utloggad',
+  'logout.done': 'Du är utloggad från identifieringstjänsten.',
+  'logout.partialHeading': 'Du kan fortfarande vara inloggad på vissa tjänster',
+  'logout.partial': 'De här tjänsterna bekräftade inte att du loggades ut:',
+  'logout.closeBrowser': 'Stäng webbläsaren för att vara säker på att alla sessioner avslutas.',
+  'logout.returning': 'Skickar dig tillbaka till {sp} …',
 
   'error.heading': 'Något gick fel',
   'error.reference': 'Referens: {ref}',
@@ -65,12 +92,24 @@ export const sv = {
     'Den här inloggningen är redan avslutad. Gå tillbaka till tjänsten om du behöver logga in igen.',
   'error.forbidden':
     'Vi kunde inte bekräfta att begäran kom från den här sidan. Gå tillbaka till tjänsten och börja om.',
+  'error.flowCookie':
+    'Den här inloggningen startades i en annan webbläsare eller ett annat fönster, eller så sparar din webbläsare inte kakor för den. Gå tillbaka till tjänsten och börja om.',
   'error.unavailableHeading': 'Tjänsten är tillfälligt otillgänglig',
   'error.unavailable': 'Vi kan inte slutföra inloggningen just nu. Försök igen om en stund.',
   'error.notFoundHeading': 'Sidan hittades inte',
   'error.notFound': 'Sidan du efterfrågade finns inte. Kontrollera adressen eller gå tillbaka till tjänsten.',
   'error.generic': 'Ett oväntat fel inträffade. Försök igen senare.',
   'error.backToService': 'Tillbaka till tjänsten',
+  'error.finishedHeading': 'Inloggningen är avslutad',
+  'error.expiredExplained': {
+    one: 'Av säkerhetsskäl måste en inloggning slutföras inom {count} minut. Ingenting har skickats till {sp}.',
+    other:
+      'Av säkerhetsskäl måste en inloggning slutföras inom {count} minuter. Ingenting har skickats till {sp}.',
+  },
+  'error.backTo': 'Tillbaka till {sp}',
+  'error.backToHelp':
+    'Tryck på knappen för att meddela {sp} att inloggningen inte slutfördes. Sedan kan du börja om där.',
+  'error.goTo': 'Gå till {sp}',
 
   'form.problemHeading': 'Något behöver rättas',
 
@@ -92,6 +131,15 @@ export const sv = {
     other: 'Koden är fel. Du har {count} försök kvar',
   },
   'code.expired': 'Koden har gått ut. Begär en ny kod',
+  'code.waitSeconds': {
+    one: 'För många felaktiga koder för det här numret. Vänta {count} sekund innan du försöker igen',
+    other: 'För många felaktiga koder för det här numret. Vänta {count} sekunder innan du försöker igen',
+  },
+  'code.waitMinutes': {
+    one: 'För många felaktiga koder för det här numret. Vänta {count} minut innan du försöker igen',
+    other: 'För många felaktiga koder för det här numret. Vänta {count} minuter innan du försöker igen',
+  },
+  'code.busy': 'Vi kontrollerar redan en kod för det här numret. Vänta en stund och försök igen',
 
   'error.tooManySends':
     'Du har begärt så många koder som den här inloggningen tillåter. Gå tillbaka till tjänsten och börja om',
@@ -99,10 +147,30 @@ export const sv = {
     one: 'Vänta {count} sekund innan du begär koden igen',
     other: 'Vänta {count} sekunder innan du begär koden igen',
   },
-  'error.phoneRate': 'För många koder har skickats till det här numret. Försök igen senare',
-  'error.ipRate': 'För många förfrågningar har kommit från ditt nätverk. Försök igen senare',
-  'error.globalRate': 'Vi skickar väldigt många koder just nu. Försök igen om några minuter',
-  'error.phoneLocked': 'Numret är tillfälligt spärrat efter för många felaktiga koder. Försök igen senare',
+  'error.phoneRate': {
+    one: 'För många koder har skickats till det här numret. Försök igen om {count} minut',
+    other: 'För många koder har skickats till det här numret. Försök igen om {count} minuter',
+  },
+  'error.phoneDayRate': {
+    one: 'För många koder har skickats till det här numret i dag. Försök igen om {count} timme',
+    other: 'För många koder har skickats till det här numret i dag. Försök igen om {count} timmar',
+  },
+  'error.ipRate': {
+    one: 'För många koder har begärts från ditt nätverk. Försök igen om {count} minut',
+    other: 'För många koder har begärts från ditt nätverk. Försök igen om {count} minuter',
+  },
+  'error.prefixRate': {
+    one: 'För många koder har skickats till nummer som liknar det här. Försök igen om {count} minut',
+    other: 'För många koder har skickats till nummer som liknar det här. Försök igen om {count} minuter',
+  },
+  'error.globalRate': {
+    one: 'Vi skickar väldigt många koder just nu. Försök igen om {count} minut',
+    other: 'Vi skickar väldigt många koder just nu. Försök igen om {count} minuter',
+  },
+  'error.phoneLocked': {
+    one: 'Numret är spärrat efter för många felaktiga koder. Försök igen om {count} timme',
+    other: 'Numret är spärrat efter för många felaktiga koder. Försök igen om {count} timmar',
+  },
   'error.busy': 'Vi håller redan på att skicka din kod. Vänta en stund och försök igen',
   'sms.temporary': 'Vi kunde inte skicka koden. Försök igen',
   'sms.permanent': 'Vi kunde inte skicka koden till det här numret. Kontrollera att numret är rätt',

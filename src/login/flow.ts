@@ -25,6 +25,8 @@ export interface Flow {
   readonly familyName: string | undefined;
   /** E.164. */
   readonly phone: string | undefined;
+  /** ISO region a number typed without a country code belongs to (login-service.ts `phoneCountryFor`). */
+  readonly phoneCountry?: string;
   /** Random input from which the code is derived with the secret; lets a resend repeat the same code. */
   readonly codeNonce: string | undefined;
   /** Keyed hash of the code sent, bound to this flow. */

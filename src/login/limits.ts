@@ -1,70 +1,197 @@
-// SMS cost and code-guessing limits as atomic store counters (CONTRACT.md §5): per flow, phone, client IP, global.
+// SMS cost and code-guessing limits as atomic store counters (CONTRACT.md §5): flow, IP, phone, prefix, global, failures.
 
 import { createHmac } from 'node:crypto';
+import { isIPv6 } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Store } from '../store/store.ts';
 
-/** The limits in force; each comes from its own environment variable (src/config.ts). */
+/** The limits in force; each comes from its own environment variable (src/config.ts, README "Security"). */
 export interface LimitSettings {
+  /** Wrong entries per code (`OTP_MAX_ATTEMPTS`). */
   readonly otpMaxAttempts: number;
+  /** SMS per login flow (`OTP_MAX_SENDS_PER_FLOW`). */
   readonly otpMaxSendsPerFlow: number;
+  /** SMS to one number per hour (`SMS_MAX_PER_PHONE`). */
   readonly smsMaxPerPhone: number;
+  /** SMS to one number per 24 hours (`SMS_MAX_PER_PHONE_DAY`). */
+  readonly smsMaxPerPhoneDay: number;
+  /** SMS triggered from one client address per hour (`SMS_MAX_PER_IP`). */
   readonly smsMaxPerIp: number;
+  /** SMS to numbers sharing their first `smsPrefixDigits` digits, per hour (`SMS_MAX_PER_PREFIX`). */
+  readonly smsMaxPerPrefix: number;
+  /** Digits of the E.164 number (country code included) that make its prefix (`SMS_PREFIX_DIGITS`). */
+  readonly smsPrefixDigits: number;
+  /** All SMS per hour (`SMS_MAX_GLOBAL`). */
   readonly smsMaxGlobal: number;
+  /** Consecutive wrong codes for one number (24 h window) before it is locked (`OTP_MAX_FAILURES_PER_PHONE`). */
   readonly otpMaxFailuresPerPhone: number;
+  /** Wrong codes for one number after which each further guess waits (`OTP_FAILURE_DELAY_AFTER`). */
+  readonly otpFailureDelayAfter: number;
+  /** Longest such wait, seconds (`OTP_FAILURE_DELAY_MAX_SECONDS`). */
+  readonly otpFailureDelayMaxSeconds: number;
 }
 
 /** Why a send is refused; each maps to a translated message. */
-export type SendRefusal = 'flow-sends' | 'phone-rate' | 'ip-rate' | 'global-rate' | 'phone-locked';
+export type SendRefusal =
+  | 'flow-sends'
+  | 'ip-rate'
+  | 'phone-rate'
+  | 'phone-day-rate'
+  | 'prefix-rate'
+  | 'global-rate'
+  | 'phone-locked';
+
+/** Why a code may not be checked now: the number is locked, it must wait after wrong codes, or a guess is running. */
+export type GuessRefusal = 'phone-locked' | 'failure-delay' | 'busy';
+
+/** A refusal and, when a counter window decides it, the seconds until that window ends (its TTL). */
+export interface Refusal<R extends string> {
+  readonly reason: R;
+  readonly retryAfterSeconds: number | undefined;
+}
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;
+/** A guess holds its number's lock at most this long (a crashed request must not lock a number for longer). */
+const GUESS_LOCK_SECONDS = 10;
+/** How often a guess waiting for the one before it looks again. */
+const GUESS_POLL_MS = 20;
+
+/** The first `digits` digits of an E.164 number, country code included: `+46701234567`, 7 → `4670123`. */
+export function numberPrefix(e164: string, digits: number): string {
+  return e164.replace(/^\+/, '').slice(0, digits);
+}
 
 /**
- * Counters live in their own keys so racing requests never lose a count. Phone numbers and addresses are keyed by
- * an HMAC so the store never holds them in clear.
+ * The client a per-address count belongs to: an IPv4 address (also when IPv4-mapped), or the /64 network of an
+ * IPv6 address, since one subscriber gets a whole /64 and could otherwise use a fresh address for every request.
+ */
+export function addressKey(ip: string): string {
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
+  if (mapped !== null) return mapped[1] as string;
+  const address = ip.replace(/%.*$/, '');
+  if (!isIPv6(address)) return ip;
+  const [head = '', tail] = address.split('::');
+  const first = head === '' ? [] : head.split(':');
+  const last = tail === undefined || tail === '' ? [] : tail.split(':');
+  const groups =
+    tail === undefined ? first : [...first, ...Array(8 - first.length - last.length).fill('0'), ...last];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => Number.parseInt(g, 16).toString(16))
+    .join(':')}::/64`;
+}
+
+/**
+ * Seconds a number must wait before its next guess after `failures` consecutive wrong codes: none below
+ * `after`, then 2, 4, 8, … seconds, capped at `maxSeconds`. Together with the lock at otpMaxFailuresPerPhone
+ * (at most 100, NIST SP 800-63B §5.2.2) this throttles guessing across flows.
+ */
+export function failureDelaySeconds(failures: number, after: number, maxSeconds: number): number {
+  if (failures < after) return 0;
+  return Math.min(maxSeconds, 2 ** Math.min(failures - after + 1, 30));
+}
+
+interface Window {
+  readonly reason: Exclude<SendRefusal, 'flow-sends' | 'phone-locked'>;
+  readonly key: string;
+  readonly limit: number;
+  readonly ttl: number;
+}
+
+/**
+ * Counters live in their own keys so racing requests never lose a count; each window is fixed, started by its
+ * first count, and its TTL says when to try again. Numbers, prefixes and addresses are keyed by an HMAC so the
+ * store never holds them in clear.
  */
 export class Limits {
   readonly #store: Store;
   readonly #settings: LimitSettings;
   readonly #secret: string;
+  readonly #guessWaitMs: number;
 
-  constructor(store: Store, settings: LimitSettings, secret: string) {
+  /** `guessWaitMs`: how long a guess waits for the one before it (a double submit) before it is refused as busy. */
+  constructor(store: Store, settings: LimitSettings, secret: string, options: { guessWaitMs?: number } = {}) {
     this.#store = store;
     this.#settings = settings;
     this.#secret = secret;
+    this.#guessWaitMs = options.guessWaitMs ?? 2000;
   }
 
-  #digest(value: string): string {
-    return createHmac('sha256', this.#secret).update(value).digest('base64url').slice(0, 22);
+  #digest(kind: string, value: string): string {
+    return createHmac('sha256', this.#secret).update(`${kind}:${value}`).digest('base64url').slice(0, 22);
+  }
+
+  #windows(phone: string, clientIp: string): Window[] {
+    const s = this.#settings;
+    const p = this.#digest('phone', phone);
+    return [
+      {
+        reason: 'ip-rate',
+        key: `sms:ip:${this.#digest('ip', addressKey(clientIp))}`,
+        limit: s.smsMaxPerIp,
+        ttl: HOUR,
+      },
+      { reason: 'phone-rate', key: `sms:phone:${p}`, limit: s.smsMaxPerPhone, ttl: HOUR },
+      { reason: 'phone-day-rate', key: `sms:phoneday:${p}`, limit: s.smsMaxPerPhoneDay, ttl: DAY },
+      {
+        reason: 'prefix-rate',
+        key: `sms:prefix:${this.#digest('prefix', numberPrefix(phone, s.smsPrefixDigits))}`,
+        limit: s.smsMaxPerPrefix,
+        ttl: HOUR,
+      },
+      { reason: 'global-rate', key: 'sms:global', limit: s.smsMaxGlobal, ttl: HOUR },
+    ];
+  }
+
+  async #retryAfter(key: string, fallback: number): Promise<number> {
+    return (await this.#store.ttl(key)) ?? fallback;
   }
 
   /**
-   * Counts one SMS against every limit; refuses when any is over. The per-flow count is checked first so a
-   * flow that is out of sends never spends the shared budgets.
+   * Counts one SMS against every limit, or refuses it. All counters are read first and a refused send writes
+   * nothing, so refused requests cannot spend the shared budgets (phone, prefix, global) of others. Two sends
+   * racing at a limit may both be counted, but the one over the limit is still refused: never more SMS than
+   * the limits allow.
    */
   async chargeSend(
     flowId: string,
     phone: string,
     clientIp: string,
     flowTtlSeconds: number,
-  ): Promise<SendRefusal | undefined> {
-    const phoneKey = this.#digest(phone);
-    const failures = (await this.#store.get<number>(`otpfail:${phoneKey}`)) ?? 0;
-    if (failures >= this.#settings.otpMaxFailuresPerPhone) return 'phone-locked';
-    if (
-      (await this.#store.increment(`{${flowId}}:sends`, flowTtlSeconds)) > this.#settings.otpMaxSendsPerFlow
-    ) {
-      return 'flow-sends';
-    }
-    const [perPhone, perIp, global] = await Promise.all([
-      this.#store.increment(`sms:phone:${phoneKey}`, HOUR),
-      this.#store.increment(`sms:ip:${this.#digest(clientIp)}`, HOUR),
-      this.#store.increment(`sms:global:${Math.floor(Date.now() / (HOUR * 1000))}`, HOUR),
+  ): Promise<Refusal<SendRefusal> | undefined> {
+    const locked = await this.#locked(phone);
+    if (locked !== undefined) return locked;
+    const flowKey = `{${flowId}}:sends`;
+    const windows = this.#windows(phone, clientIp);
+    const [sends = 0, ...counts] = await Promise.all([
+      this.#store.get<number>(flowKey),
+      ...windows.map((w) => this.#store.get<number>(w.key)),
     ]);
-    if (perPhone > this.#settings.smsMaxPerPhone) return 'phone-rate';
-    if (perIp > this.#settings.smsMaxPerIp) return 'ip-rate';
-    if (global > this.#settings.smsMaxGlobal) return 'global-rate';
+    if (sends >= this.#settings.otpMaxSendsPerFlow)
+      return { reason: 'flow-sends', retryAfterSeconds: undefined };
+    const full = windows.find((w, i) => (counts[i] ?? 0) >= w.limit);
+    if (full !== undefined) {
+      return { reason: full.reason, retryAfterSeconds: await this.#retryAfter(full.key, full.ttl) };
+    }
+    const [sent, ...counted] = await Promise.all([
+      this.#store.increment(flowKey, flowTtlSeconds),
+      ...windows.map((w) => this.#store.increment(w.key, w.ttl)),
+    ]);
+    if (sent > this.#settings.otpMaxSendsPerFlow)
+      return { reason: 'flow-sends', retryAfterSeconds: undefined };
+    const over = windows.find((w, i) => (counted[i] ?? 0) > w.limit);
+    if (over !== undefined) {
+      return { reason: over.reason, retryAfterSeconds: await this.#retryAfter(over.key, over.ttl) };
+    }
     return undefined;
+  }
+
+  async #locked(phone: string): Promise<Refusal<'phone-locked'> | undefined> {
+    const key = `otpfail:${this.#digest('phone', phone)}`;
+    const failures = (await this.#store.get<number>(key)) ?? 0;
+    if (failures < this.#settings.otpMaxFailuresPerPhone) return undefined;
+    return { reason: 'phone-locked', retryAfterSeconds: await this.#retryAfter(key, DAY) };
   }
 
   /** Sends used by this flow so far. */
@@ -72,12 +199,47 @@ export class Limits {
     return (await this.#store.get<number>(`{${flowId}}:sends`)) ?? 0;
   }
 
-  /** Records one wrong code; returns the wrong entries for this flow's code so far. */
+  /**
+   * Starts checking a code typed for `phone`. One guess at a time per number, so parallel requests cannot slip
+   * past the delay or the lock: a guess waits a moment for the one before it, then is refused as busy.
+   * Refused too while the number is locked or must still wait after wrong codes. When this returns undefined the
+   * caller must call endGuess.
+   */
+  async beginGuess(phone: string): Promise<Refusal<GuessRefusal> | undefined> {
+    const p = this.#digest('phone', phone);
+    const deadline = Date.now() + this.#guessWaitMs;
+    while (!(await this.#store.setIfAbsent(`otpguess:${p}`, 1, GUESS_LOCK_SECONDS))) {
+      if (Date.now() >= deadline) return { reason: 'busy', retryAfterSeconds: undefined };
+      await sleep(GUESS_POLL_MS);
+    }
+    const refusal = (await this.#locked(phone)) ?? (await this.#waiting(p));
+    if (refusal !== undefined) await this.#store.delete(`otpguess:${p}`);
+    return refusal;
+  }
+
+  async #waiting(p: string): Promise<Refusal<'failure-delay'> | undefined> {
+    const wait = await this.#store.ttl(`otpwait:${p}`);
+    return wait === undefined || wait <= 0 ? undefined : { reason: 'failure-delay', retryAfterSeconds: wait };
+  }
+
+  /** Ends a guess started with beginGuess. */
+  async endGuess(phone: string): Promise<void> {
+    await this.#store.delete(`otpguess:${this.#digest('phone', phone)}`);
+  }
+
+  /**
+   * Records one wrong code: counts it for this flow's code and for the number across flows, and starts the
+   * number's wait before its next guess. Returns the wrong entries for this flow's code so far.
+   */
   async recordWrongCode(flowId: string, phone: string, flowTtlSeconds: number): Promise<number> {
-    const [attempts] = await Promise.all([
+    const p = this.#digest('phone', phone);
+    const [attempts, failures] = await Promise.all([
       this.#store.increment(`{${flowId}}:attempts`, flowTtlSeconds),
-      this.#store.increment(`otpfail:${this.#digest(phone)}`, DAY),
+      this.#store.increment(`otpfail:${p}`, DAY),
     ]);
+    const s = this.#settings;
+    const delay = failureDelaySeconds(failures, s.otpFailureDelayAfter, s.otpFailureDelayMaxSeconds);
+    if (delay > 0) await this.#store.set(`otpwait:${p}`, failures, delay);
     return attempts;
   }
 
@@ -86,8 +248,9 @@ export class Limits {
     return (await this.#store.get<number>(`{${flowId}}:attempts`)) ?? 0;
   }
 
-  /** A right code clears the per-phone failure count. */
+  /** A right code ends the number's run of failures: its count and wait are cleared. */
   async clearFailures(phone: string): Promise<void> {
-    await this.#store.delete(`otpfail:${this.#digest(phone)}`);
+    const p = this.#digest('phone', phone);
+    await Promise.all([this.#store.delete(`otpfail:${p}`), this.#store.delete(`otpwait:${p}`)]);
   }
 }

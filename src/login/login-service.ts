@@ -1,6 +1,6 @@
 // The nets_sms login: turns a pending request into an identity through steps 1, 2a–2d and 3 of the seed.
 
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { FlowError, SamlStatus, SamlStatusError } from '../errors.ts';
 import { type Locale, negotiateLocale } from '../i18n/index.ts';
 import type { MessageKey } from '../i18n/index.ts';
@@ -8,12 +8,13 @@ import { type SmsProvider, SmsError } from '../sms/sms-provider.ts';
 import type { Store } from '../store/store.ts';
 import type { EidentParams, Identity, PendingRequest } from '../types.ts';
 import { codeIsLive, type Flow, firstStep, resendWaitSeconds } from './flow.ts';
-import { type LimitSettings, Limits, type SendRefusal } from './limits.ts';
+import { type GuessRefusal, type LimitSettings, Limits, type Refusal, type SendRefusal } from './limits.ts';
 import { normaliseName } from './names.ts';
 import { deriveCode, hashCode, isCodeShaped, verifyCode } from './otp.ts';
 import { parsePhone } from './phone.ts';
 import { parsePresetId, type Preset } from './preset.ts';
 import { composeSmsText } from './sms-text.ts';
+import { FlowTombstones } from './flow-tombstone.ts';
 
 /** The eID this IdP implements (seed: `nets_sms`); `abs:` is E-Ident's prefixed spelling of the same. */
 export const NETS_SMS = 'nets_sms';
@@ -26,6 +27,8 @@ export interface LoginSettings extends LimitSettings {
   readonly flowTtlSeconds: number;
   readonly smsCountries: readonly string[] | '*';
   readonly defaultLocale: Locale;
+  /** DEFAULT_PHONE_COUNTRY (see phoneCountryFor). */
+  readonly defaultPhoneCountry?: string;
 }
 
 export interface LoginDeps {
@@ -79,13 +82,45 @@ const LOCALE_COUNTRY: Record<Locale, string | undefined> = {
   en: undefined,
 };
 
-const REFUSAL_KEY: Record<SendRefusal, MessageKey> = {
-  'flow-sends': 'error.tooManySends',
-  'phone-rate': 'error.phoneRate',
-  'ip-rate': 'error.ipRate',
-  'global-rate': 'error.globalRate',
-  'phone-locked': 'error.phoneLocked',
+/**
+ * The country of a number typed without its country code: the region of the requested locale (`sv_FI` → FI),
+ * else DEFAULT_PHONE_COUNTRY, else the language's country (`sv` → SE); only one that SMS_COUNTRIES allows.
+ */
+export function phoneCountryFor(
+  locale: Locale,
+  requestedLocale: string | undefined,
+  settings: Pick<LoginSettings, 'defaultPhoneCountry' | 'smsCountries'>,
+): string | undefined {
+  const tag = /^[a-z]{2,3}[-_]([a-z]{2})(?![a-z])/i.exec(requestedLocale?.trim() ?? '');
+  const region = tag?.[1]?.toUpperCase();
+  const allowed = settings.smsCountries;
+  return [region, settings.defaultPhoneCountry, LOCALE_COUNTRY[locale]].find(
+    (c) => c !== undefined && (allowed === '*' || allowed.includes(c)),
+  );
+}
+
+/** Each limit's message and the unit (seconds) its wait is shown in; 0: the message names no time. */
+const REFUSAL_MESSAGE: Record<SendRefusal | GuessRefusal, { key: MessageKey; unit: number }> = {
+  'flow-sends': { key: 'error.tooManySends', unit: 0 },
+  'ip-rate': { key: 'error.ipRate', unit: 60 },
+  'phone-rate': { key: 'error.phoneRate', unit: 60 },
+  'phone-day-rate': { key: 'error.phoneDayRate', unit: 3600 },
+  'prefix-rate': { key: 'error.prefixRate', unit: 60 },
+  'global-rate': { key: 'error.globalRate', unit: 60 },
+  'phone-locked': { key: 'error.phoneLocked', unit: 3600 },
+  'failure-delay': { key: 'code.waitSeconds', unit: 1 },
+  busy: { key: 'code.busy', unit: 0 },
 };
+
+/** The message for a limit, saying when to try again: the counter's TTL, rounded up so never too early. */
+function refusalProblem(refusal: Refusal<SendRefusal | GuessRefusal>): Problem {
+  const seconds = refusal.retryAfterSeconds ?? 0;
+  if (refusal.reason === 'failure-delay' && seconds > 90) {
+    return { key: 'code.waitMinutes', vars: { count: Math.ceil(seconds / 60) } };
+  }
+  const { key, unit } = REFUSAL_MESSAGE[refusal.reason];
+  return unit === 0 ? { key } : { key, vars: { count: Math.max(1, Math.ceil(seconds / unit)) } };
+}
 
 const flowKey = (id: string): string => `{${id}}:flow`;
 
@@ -95,6 +130,7 @@ export class LoginService {
   readonly #settings: LoginSettings;
   readonly #secret: string;
   readonly #limits: Limits;
+  readonly #tombstones: FlowTombstones;
   readonly #now: () => number;
   readonly #onEvent: NonNullable<LoginDeps['onEvent']>;
 
@@ -104,12 +140,18 @@ export class LoginService {
     this.#settings = deps.settings;
     this.#secret = deps.secret;
     this.#limits = new Limits(deps.store, deps.settings, deps.secret);
+    this.#tombstones = new FlowTombstones(deps.store);
     this.#now = deps.now ?? Date.now;
     this.#onEvent = deps.onEvent ?? (() => {});
   }
 
   get settings(): LoginSettings {
     return this.#settings;
+  }
+
+  /** What is left of expired flows: the way back to their SP (flow-tombstone.ts). */
+  get tombstones(): FlowTombstones {
+    return this.#tombstones;
   }
 
   /**
@@ -147,8 +189,10 @@ export class LoginService {
       codeHash: undefined,
       codeExpiresAt: undefined,
       lastSentAt: undefined,
+      phoneCountry: phoneCountryFor(locale, input.params.locale, this.#settings),
     };
     await this.#save(flow);
+    await this.#tombstones.remember(flow);
     return flow;
   }
 
@@ -177,6 +221,19 @@ export class LoginService {
     return flow;
   }
 
+  /** The value that binds a flow to the browser that started it (the flow cookie, http/security.ts). */
+  bindingToken(flowId: string): string {
+    return createHmac('sha256', this.#secret).update(`flow-binding:${flowId}`).digest('base64url');
+  }
+
+  /** True when `presented` is this flow's binding token (constant time). */
+  bindingMatches(flowId: string, presented: string | undefined): boolean {
+    if (presented === undefined) return false;
+    const a = Buffer.from(this.bindingToken(flowId));
+    const b = Buffer.from(presented);
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+
   /** True when the posted token is this flow's (constant time). */
   csrfMatches(flow: Flow, posted: string | undefined): boolean {
     if (posted === undefined) return false;
@@ -186,15 +243,23 @@ export class LoginService {
   }
 
   /** What the code page shows: attempts left, resend wait, sends left. */
-  async codeStatus(flow: Flow): Promise<{ attemptsLeft: number; resendWait: number; sendsLeft: number }> {
+  async codeStatus(flow: Flow): Promise<{
+    attemptsLeft: number;
+    resendWait: number;
+    sendsLeft: number;
+    /** Seconds until the code expires; 0 when it has. */
+    codeSecondsLeft: number;
+  }> {
     const [wrong, sends] = await Promise.all([
       this.#limits.wrongCodes(flow.id),
       this.#limits.sendsUsed(flow.id),
     ]);
+    const now = this.#now();
     return {
       attemptsLeft: Math.max(0, this.#settings.otpMaxAttempts - wrong),
-      resendWait: resendWaitSeconds(flow, this.#settings.otpResendCooldownSeconds, this.#now()),
+      resendWait: resendWaitSeconds(flow, this.#settings.otpResendCooldownSeconds, now),
       sendsLeft: Math.max(0, this.#settings.otpMaxSendsPerFlow - sends),
+      codeSecondsLeft: codeIsLive(flow, now) ? Math.ceil(((flow.codeExpiresAt as number) - now) / 1000) : 0,
     };
   }
 
@@ -220,6 +285,7 @@ export class LoginService {
       case 'identify':
         return this.#identify(flow, form, clientIp);
       case 'verify-code':
+        if (form.action === 'change-phone') return this.#changePhone(flow);
         return form.action === 'resend' ? this.#resend(flow, clientIp) : this.#verify(flow, form);
     }
   }
@@ -267,7 +333,7 @@ export class LoginService {
     if (phone === undefined) {
       values.phone = form.phone ?? '';
       const parsed = parsePhone(values.phone, {
-        defaultCountry: LOCALE_COUNTRY[flow.locale],
+        defaultCountry: flow.phoneCountry ?? LOCALE_COUNTRY[flow.locale],
         allowedCountries: this.#settings.smsCountries,
       });
       if (parsed.ok) phone = parsed.e164;
@@ -313,10 +379,19 @@ export class LoginService {
       return { problem: { key: 'error.busy' } };
     }
     try {
+      // A submit that raced this one may have sent already: its result is the answer, not a second SMS.
+      const current = await this.#store.get<Flow>(flowKey(flow.id));
+      if (current === undefined) throw new FlowError('expired', 'login flow not found or expired');
+      if (current.step !== flow.step || current.lastSentAt !== flow.lastSentAt) return { flow: current };
       const refusal = await this.#limits.chargeSend(flow.id, phone, clientIp, this.#settings.flowTtlSeconds);
       if (refusal !== undefined) {
-        this.#onEvent('otp.refused', { flow: flow.id, reason: refusal, phone });
-        return { problem: { key: REFUSAL_KEY[refusal] } };
+        this.#onEvent('otp.refused', {
+          flow: flow.id,
+          reason: refusal.reason,
+          retryAfter: refusal.retryAfterSeconds,
+          phone,
+        });
+        return { problem: refusalProblem(refusal) };
       }
       const reuse = resend && codeIsLive(flow, now) && flow.codeNonce !== undefined;
       const nonce = reuse ? (flow.codeNonce as string) : randomBytes(16).toString('base64url');
@@ -366,6 +441,29 @@ export class LoginService {
       return { kind: 'invalid', flow, problems: { code: { key: 'code.expired' } }, values };
     }
     const phone = flow.phone as string;
+    const refusal = await this.#limits.beginGuess(phone);
+    if (refusal !== undefined) {
+      this.#onEvent('otp.refused', {
+        flow: flow.id,
+        reason: refusal.reason,
+        retryAfter: refusal.retryAfterSeconds,
+        phone,
+      });
+      return { kind: 'invalid', flow, problems: { code: refusalProblem(refusal) }, values };
+    }
+    try {
+      // Under the number's guess lock, read the flow again: a racing request may have ended it or sent a new code.
+      const current = await this.#store.get<Flow>(flowKey(flow.id));
+      if (current === undefined) throw new FlowError('expired', 'login flow not found or expired');
+      if (current.step !== 'verify-code') throw new FlowError('finished', 'login already finished');
+      return await this.#checkCode(current, typed, phone);
+    } finally {
+      await this.#limits.endGuess(phone);
+    }
+  }
+
+  async #checkCode(flow: Flow, typed: string, phone: string): Promise<Outcome> {
+    const values = { code: '' };
     if (!verifyCode(this.#secret, flow.id, typed, flow.codeHash as string)) {
       const wrong = await this.#limits.recordWrongCode(flow.id, phone, this.#settings.flowTtlSeconds);
       this.#onEvent('otp.failed', { flow: flow.id, phone, attempt: wrong });
@@ -391,6 +489,7 @@ export class LoginService {
     }
     const done: Flow = { ...flow, step: 'done', codeNonce: undefined, codeHash: undefined };
     await this.#save(done);
+    await this.#tombstones.forget(flow.id);
     await this.#limits.clearFailures(phone);
     this.#onEvent('otp.verified', { flow: flow.id, phone });
     return {
@@ -403,6 +502,25 @@ export class LoginService {
   /** Ends a flow that will not produce an identity; later visits see "finished". */
   async #end(flow: Flow): Promise<void> {
     await this.#save({ ...flow, step: 'done', codeNonce: undefined, codeHash: undefined });
+    await this.#tombstones.forget(flow.id);
+  }
+
+  /**
+   * "Wrong number?" on step 3, only when the number was typed (a preset one is locked): back to step 2 with the
+   * names kept. The code sent is dropped; the sends it cost still count against the flow's limit.
+   */
+  async #changePhone(flow: Flow): Promise<Outcome> {
+    if (flow.preset.phone !== undefined) return { kind: 'redirect', flow };
+    const next: Flow = {
+      ...flow,
+      step: 'identify',
+      codeNonce: undefined,
+      codeHash: undefined,
+      codeExpiresAt: undefined,
+    };
+    await this.#save(next);
+    this.#onEvent('login.phone_changed', { flow: flow.id, phone: flow.phone });
+    return { kind: 'redirect', flow: next };
   }
 
   async #save(flow: Flow): Promise<void> {

@@ -2,10 +2,12 @@
 
 import {
   type CountryCode,
+  getExampleNumber,
   isSupportedCountry,
   type NumberType,
   parsePhoneNumberWithError,
 } from 'libphonenumber-js/max';
+import mobileExamples from 'libphonenumber-js/mobile/examples';
 
 export type PhoneProblem = 'required' | 'invalid' | 'not-mobile' | 'costly' | 'country-not-allowed';
 
@@ -75,6 +77,13 @@ export function parsePhone(
   const rule = type === undefined ? 'not-mobile' : TYPE_RULE[type];
   if (rule !== 'ok') return { ok: false, problem: rule };
   return { ok: true, e164: number.number, country };
+}
+
+/** A mobile number of `country` written the way people there write it (`070-123 45 67` for SE), for a form hint. */
+export function examplePhone(country: string | undefined): string | undefined {
+  const region = country?.toUpperCase();
+  if (region === undefined || !isSupportedCountry(region)) return undefined;
+  return getExampleNumber(region as CountryCode, mobileExamples)?.formatNational();
 }
 
 /** Human display, international format as libphonenumber writes it for the country: `+47 41 23 45 67`. */

@@ -1,7 +1,21 @@
 // Renders the IdP's own SAML 2.0 metadata (an EntityDescriptor with one IDPSSODescriptor), schema order kept.
 
 import { Alg, Binding, NameIdFormatUrn, Ns, SAML_PROTOCOL } from './urn.ts';
-import { el, renderXml } from './xml-writer.ts';
+import { samlTime } from './values.ts';
+import { el, renderXml, type XmlElement } from './xml-writer.ts';
+
+/** What our metadata says; `id` and `validUntil` are set when it is signed (metadata-signature.ts). */
+export interface IdpMetadataOptions {
+  entityId: string;
+  ssoUrl: string;
+  sloUrl?: string;
+  certsBase64: readonly string[];
+  wantAuthnRequestsSigned: boolean;
+  /** EntityDescriptor ID, the signature's Reference target */
+  id?: string;
+  /** EntityDescriptor validUntil (metadata §2.3.2) */
+  validUntil?: Date;
+}
 
 /** Our EntityDescriptor, schema-valid against the OASIS SAML 2.0 metadata XSD (+ algsupport, mdui if used).
  * IDPSSODescriptor protocolSupportEnumeration SAML2; Extensions with alg:DigestMethod sha256/sha512 and
@@ -9,18 +23,24 @@ import { el, renderXml } from './xml-writer.ts';
  * HTTP-Redirect and HTTP-POST at ssoUrl; NameIDFormat unspecified, transient, persistent; order per schema
  * (KeyDescriptor, [SingleLogoutService], NameIDFormat, SingleSignOnService). No SLO yet (it has its own issue):
  * accept an optional sloUrl param but the app won't pass it now. WantAuthnRequestsSigned as configured. */
-export function renderIdpMetadata(opts: {
-  entityId: string;
-  ssoUrl: string;
-  sloUrl?: string;
-  certsBase64: readonly string[];
-  wantAuthnRequestsSigned: boolean;
-}): string {
+export function renderIdpMetadata(opts: IdpMetadataOptions): string {
+  return renderXml(idpMetadataElement(opts), { declaration: true });
+}
+
+/** The element tree renderIdpMetadata writes, for signing before it is rendered. */
+export function idpMetadataElement(opts: IdpMetadataOptions): XmlElement {
   const endpoints = (name: string, url: string) =>
     [Binding.redirect, Binding.post].map((binding) => el(`md:${name}`, { Binding: binding, Location: url }));
   const root = el(
     'md:EntityDescriptor',
-    { 'xmlns:md': Ns.metadata, 'xmlns:ds': Ns.dsig, 'xmlns:alg': Ns.algsupport, entityID: opts.entityId },
+    {
+      'xmlns:md': Ns.metadata,
+      'xmlns:ds': Ns.dsig,
+      'xmlns:alg': Ns.algsupport,
+      ID: opts.id,
+      validUntil: opts.validUntil === undefined ? undefined : samlTime(opts.validUntil),
+      entityID: opts.entityId,
+    },
     [
       el(
         'md:IDPSSODescriptor',
@@ -50,5 +70,5 @@ export function renderIdpMetadata(opts: {
       ),
     ],
   );
-  return renderXml(root, { declaration: true });
+  return root;
 }

@@ -3,8 +3,12 @@
 import type { SamlStatusError } from '../errors.ts';
 import type { Identity, NameIdFormat, PendingRequest } from '../types.ts';
 import { identityAttributes } from './attributes.ts';
+import { encryptAssertion } from './encrypt.ts';
+import { type KeyRing, signingKeys } from './key-ring.ts';
 import type { IdpKeys } from './keys.ts';
 import { nameIdFormatUrn } from './name-id.ts';
+import type { ServiceProviderEntry } from './sp-metadata.ts';
+import { nameIdFormatFor, type ResponsePolicy, responsePolicy } from './sp-policy.ts';
 import { AttrNameFormatBasic, AuthnContextClass, BearerMethod, Ns, StatusSuccess } from './urn.ts';
 import { newSamlId, samlTime } from './values.ts';
 import { signElement } from './template-signer.ts';
@@ -22,6 +26,11 @@ export interface ResponseBuilderOptions {
   idpEntityId: string;
   assertionTtlSeconds: number;
   clockSkewSeconds: number;
+  /** During a key rollover: the pairs, and which signs (per SP from its sidecar); overrides `keys`. */
+  ring?: KeyRing;
+  /** The SP a Response goes to, for its policy (sp-policy.ts: encryption, attributes, NameID format, signing
+   * key); without it every SP gets the defaults. */
+  lookupSp?: (entityId: string) => ServiceProviderEntry | undefined;
 }
 
 /** The IdP session the assertion reports. */
@@ -50,6 +59,12 @@ export class ResponseBuilder {
    * each NameFormat basic, AttributeValue xsi:type xs:string. Fresh random IDs (start with '_' + hex). */
   success(request: PendingRequest, identity: Identity, session: SessionInfo, now: Date): string {
     const { idpEntityId, assertionTtlSeconds, clockSkewSeconds } = this.#opts;
+    const policy = this.#policy(request);
+    const keys = this.#keys(policy);
+    const released = identityAttributes(identity).filter(
+      (a) => policy?.attributes === undefined || policy.attributes.includes(a.name),
+    );
+    const encryption = policy?.encryption;
     const issued = samlTime(now);
     const notBefore = samlTime(new Date(now.getTime() - clockSkewSeconds * 1000));
     const notOnOrAfter = samlTime(new Date(now.getTime() + assertionTtlSeconds * 1000));
@@ -57,7 +72,15 @@ export class ResponseBuilder {
 
     const assertion = el(
       'saml:Assertion',
-      { 'xmlns:xs': Ns.xs, 'xmlns:xsi': Ns.xsi, ID: newSamlId(), Version: '2.0', IssueInstant: issued },
+      {
+        // Encrypted, the Assertion stands alone once decrypted, so it declares its own prefix (SAML core §6.2).
+        'xmlns:saml': encryption === undefined ? undefined : Ns.assertion,
+        'xmlns:xs': Ns.xs,
+        'xmlns:xsi': Ns.xsi,
+        ID: newSamlId(),
+        Version: '2.0',
+        IssueInstant: issued,
+      },
       [
         el('saml:Issuer', {}, [idpEntityId]),
         el('saml:Subject', {}, [
@@ -95,20 +118,32 @@ export class ResponseBuilder {
             ]),
           ],
         ),
-        el(
-          'saml:AttributeStatement',
-          {},
-          identityAttributes(identity).map((a) =>
-            el('saml:Attribute', { Name: a.name, NameFormat: AttrNameFormatBasic }, [
-              el('saml:AttributeValue', { 'xsi:type': 'xs:string' }, [a.value]),
-            ]),
+        // The schema wants at least one Attribute in an AttributeStatement: none released, none sent.
+        released.length > 0 &&
+          el(
+            'saml:AttributeStatement',
+            {},
+            released.map((a) =>
+              el('saml:Attribute', { Name: a.name, NameFormat: AttrNameFormatBasic }, [
+                el('saml:AttributeValue', { 'xsi:type': 'xs:string' }, [a.value]),
+              ]),
+            ),
           ),
-        ),
       ],
     );
     const status = el('samlp:Status', {}, [el('samlp:StatusCode', { Value: StatusSuccess })]);
-    const signedAssertion = signElement(assertion, this.#opts.keys, RESPONSE_NAMESPACES);
-    return this.#signResponse(this.#response(request, now, status, signedAssertion));
+    // SAML core §6.1: the Assertion is signed first, then encrypted; the Response signature covers the result.
+    const signedAssertion = signElement(assertion, keys, RESPONSE_NAMESPACES);
+    const carried =
+      encryption === undefined ? signedAssertion : encryptAssertion(signedAssertion, encryption);
+    return this.#signResponse(this.#response(request, now, status, carried), keys);
+  }
+
+  /** The NameID format the assertion for `request` carries: the requested one, or the SP metadata's when the
+   * request named none (sp-policy.ts). */
+  nameIdFormatFor(request: PendingRequest): NameIdFormat {
+    const sp = this.#opts.lookupSp?.(request.spEntityId);
+    return sp === undefined ? request.nameIdFormat : nameIdFormatFor(request, sp);
   }
 
   /** Base64 of a signed Response with Status (top-level + nested second-level + StatusMessage), no Assertion. */
@@ -119,7 +154,20 @@ export class ResponseBuilder {
       ]),
       error.message !== '' && el('samlp:StatusMessage', {}, [error.message]),
     ]);
-    return this.#signResponse(this.#response(request, now, status, undefined));
+    return this.#signResponse(
+      this.#response(request, now, status, undefined),
+      this.#keys(this.#policy(request)),
+    );
+  }
+
+  #policy(request: PendingRequest): ResponsePolicy | undefined {
+    const sp = this.#opts.lookupSp?.(request.spEntityId);
+    return sp === undefined ? undefined : responsePolicy(request, sp);
+  }
+
+  #keys(policy: ResponsePolicy | undefined): IdpKeys {
+    const ring = this.#opts.ring;
+    return ring === undefined ? this.#opts.keys : signingKeys(ring, policy?.signingKey);
   }
 
   #response(
@@ -144,8 +192,8 @@ export class ResponseBuilder {
   }
 
   /** Signs the Response element (after its Assertion, whose signature it then covers) and encodes it. */
-  #signResponse(response: XmlElement): string {
-    const signed = renderXml(signElement(response, this.#opts.keys), { declaration: true });
+  #signResponse(response: XmlElement, keys: IdpKeys): string {
+    const signed = renderXml(signElement(response, keys), { declaration: true });
     return Buffer.from(signed, 'utf8').toString('base64');
   }
 }

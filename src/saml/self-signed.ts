@@ -49,7 +49,8 @@ export function selfSignedCertPem(
   notAfter: Date,
 ): string {
   const serial = randomBytes(16);
-  serial[0] = serial[0]! & 0x7f;
+  // Positive and without a leading zero byte, so the DER INTEGER needs no padding (RFC 5280 §4.1.2.2).
+  serial[0] = (serial[0]! & 0x7f) | 0x40;
   const spki = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
   const extensions = tlv(
     0xa3,

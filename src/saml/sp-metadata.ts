@@ -27,6 +27,40 @@ export interface SpSettings {
   /** eIDs offered to this SP (default ['nets_sms']) */
   readonly eids: readonly string[];
   readonly defaultLocale?: string;
+  /** true: encrypt (a KeyDescriptor without `use` will do); false: never; unset: when a use="encryption" key is listed */
+  readonly encryptAssertions?: boolean;
+  /** Content encryption to use instead of the one chosen from the SP's md:EncryptionMethod list. */
+  readonly encryptionAlgorithm?: 'aes256-gcm' | 'aes128-gcm' | 'aes256-cbc' | 'aes128-cbc';
+  /** Unsolicited Responses (`/saml/idp-initiated`) to this SP; off unless true. */
+  readonly idpInitiated?: boolean;
+  /** Which IdP key signs for this SP during a key rollover; unset follows IDP_SIGN_WITH. */
+  readonly signingKey?: 'current' | 'next';
+  /** Attributes this SP may receive at most (names of CONTRACT.md §4); unset: all, or what its metadata requests. */
+  readonly attributes?: readonly string[];
+}
+
+/** An SP key usable for encrypting to it (metadata §2.4.1.1) and the algorithms listed with it. */
+export interface EncryptionKey {
+  /** base64 DER */
+  readonly certBase64: string;
+  /** md:EncryptionMethod Algorithm values, in document order */
+  readonly methods: readonly string[];
+  /** true for use="encryption", false for a KeyDescriptor without `use` */
+  readonly explicit: boolean;
+}
+
+/** A RequestedAttribute of an AttributeConsumingService (metadata §2.4.4.2). */
+export interface RequestedAttribute {
+  readonly name: string;
+  readonly nameFormat: string | undefined;
+  readonly isRequired: boolean;
+}
+
+/** An AttributeConsumingService of an SP (metadata §2.4.4.1). */
+export interface AttributeService {
+  readonly index: number;
+  readonly isDefault: boolean | undefined;
+  readonly requested: readonly RequestedAttribute[];
 }
 
 /** A trusted SP as the IdP uses it. */
@@ -36,6 +70,10 @@ export interface ServiceProviderEntry {
   readonly acs: readonly AcsEndpoint[];
   /** base64 DER; KeyDescriptor use="signing" or no use */
   readonly signingCerts: readonly string[];
+  /** KeyDescriptor use="encryption" or no use */
+  readonly encryptionKeys: readonly EncryptionKey[];
+  /** AttributeConsumingService elements, in document order */
+  readonly attributeServices: readonly AttributeService[];
   /** xs:boolean: "1"/"true" */
   readonly authnRequestsSigned: boolean;
   readonly wantAssertionsSigned: boolean;
@@ -43,7 +81,9 @@ export interface ServiceProviderEntry {
   readonly sloEndpoints: readonly { binding: string; url: string; responseUrl?: string }[];
   /** mdui:DisplayName (prefer en), else Organization, else entityID host */
   readonly displayName: string;
-  /** mdui:Logo */
+  /** mdui:DisplayName by primary language subtag (`nb`, `sv`, …), for pages in that language */
+  readonly displayNames?: Readonly<Record<string, string>>;
+  /** mdui:Logo: an http(s) URL or a `data:image/…` URI */
   readonly logoUrl?: string;
   /** from optional sidecar <file>.json next to <file>.xml */
   readonly settings: SpSettings;
@@ -104,6 +144,53 @@ function readSigningCerts(sso: Element, entityId: string): string[] {
   return certs;
 }
 
+function readEncryptionKeys(sso: Element, entityId: string): EncryptionKey[] {
+  const keys: EncryptionKey[] = [];
+  for (const kd of childrenNamed(sso, Ns.metadata, 'KeyDescriptor')) {
+    const use = attr(kd, 'use')?.trim();
+    if (use !== undefined && use !== 'encryption') continue;
+    const methods = childrenNamed(kd, Ns.metadata, 'EncryptionMethod')
+      .map((m) => (attr(m, 'Algorithm') ?? '').trim())
+      .filter((m) => m !== '');
+    for (const c of descendants(kd, Ns.dsig, 'X509Certificate')) {
+      const certBase64 = (c.textContent ?? '').replace(/\s+/g, '');
+      try {
+        new X509Certificate(Buffer.from(certBase64, 'base64'));
+      } catch {
+        throw new Error(`${entityId}: a KeyDescriptor holds an X509Certificate that cannot be read`);
+      }
+      keys.push(
+        Object.freeze({ certBase64, methods: Object.freeze(methods), explicit: use === 'encryption' }),
+      );
+    }
+  }
+  return keys;
+}
+
+function readAttributeServices(sso: Element, entityId: string): AttributeService[] {
+  return childrenNamed(sso, Ns.metadata, 'AttributeConsumingService').map((e) => {
+    const what = `${entityId}: AttributeConsumingService`;
+    const rawIndex = attr(e, 'index') ?? '';
+    if (!/^\s*\d{1,5}\s*$/.test(rawIndex) || Number(rawIndex) > 65535) {
+      throw new Error(`${what} index is missing or not an unsignedShort`);
+    }
+    const requested = childrenNamed(e, Ns.metadata, 'RequestedAttribute').map((r) => {
+      const name = (attr(r, 'Name') ?? '').trim();
+      if (name === '') throw new Error(`${what}: a RequestedAttribute has no Name`);
+      return Object.freeze({
+        name,
+        nameFormat: attr(r, 'NameFormat')?.trim(),
+        isRequired: xsBoolean(attr(r, 'isRequired'), `${what} RequestedAttribute isRequired`) ?? false,
+      });
+    });
+    return Object.freeze({
+      index: Number(rawIndex),
+      isDefault: xsBoolean(attr(e, 'isDefault'), `${what} isDefault`),
+      requested: Object.freeze(requested),
+    });
+  });
+}
+
 function pickLang(elements: readonly Element[]): string | undefined {
   const withText = elements.filter((e) => text(e) !== '');
   const en = withText.find((e) => (e.getAttributeNS(Ns.xml, 'lang') ?? '').toLowerCase().startsWith('en'));
@@ -111,15 +198,25 @@ function pickLang(elements: readonly Element[]): string | undefined {
   return chosen === undefined ? undefined : text(chosen);
 }
 
-function readUiInfo(sso: Element): { displayName?: string; logoUrl?: string } {
+function readUiInfo(sso: Element): {
+  displayName?: string;
+  displayNames?: Record<string, string>;
+  logoUrl?: string;
+} {
   const extensions = optionalChild(sso, Ns.metadata, 'Extensions');
   const ui = extensions === undefined ? undefined : childrenNamed(extensions, Ns.mdui, 'UIInfo')[0];
   if (ui === undefined) return {};
   const displayName = pickLang(childrenNamed(ui, Ns.mdui, 'DisplayName'));
+  const displayNames: Record<string, string> = {};
+  for (const e of childrenNamed(ui, Ns.mdui, 'DisplayName')) {
+    const lang = (e.getAttributeNS(Ns.xml, 'lang') ?? '').toLowerCase().split(/[-_]/)[0] ?? '';
+    if (/^[a-z]{2,3}$/.test(lang) && text(e) !== '' && !Object.hasOwn(displayNames, lang))
+      displayNames[lang] = text(e);
+  }
   const logo = childrenNamed(ui, Ns.mdui, 'Logo')
     .map(text)
-    .find((u) => /^https?:\/\//i.test(u));
-  return { displayName, logoUrl: logo };
+    .find((u) => /^(https?:\/\/|data:image\/)/i.test(u));
+  return { displayName, displayNames: Object.freeze(displayNames), logoUrl: logo };
 }
 
 function entityHost(entityId: string): string {
@@ -167,6 +264,8 @@ function readEntity(ed: Element, sourceFile: string): ServiceProviderEntry | und
     entityId,
     acs: Object.freeze(readAcs(sso, entityId)),
     signingCerts: Object.freeze(readSigningCerts(sso, entityId)),
+    encryptionKeys: Object.freeze(readEncryptionKeys(sso, entityId)),
+    attributeServices: Object.freeze(readAttributeServices(sso, entityId)),
     authnRequestsSigned:
       xsBoolean(attr(sso, 'AuthnRequestsSigned'), `${entityId}: AuthnRequestsSigned`) ?? false,
     wantAssertionsSigned:
@@ -174,6 +273,7 @@ function readEntity(ed: Element, sourceFile: string): ServiceProviderEntry | und
     nameIdFormats: Object.freeze(childrenNamed(sso, Ns.metadata, 'NameIDFormat').map(text)),
     sloEndpoints: Object.freeze(slo),
     displayName: ui.displayName ?? orgName ?? entityHost(entityId),
+    ...(ui.displayNames === undefined ? {} : { displayNames: ui.displayNames }),
     ...(ui.logoUrl === undefined ? {} : { logoUrl: ui.logoUrl }),
     settings: DEFAULT_SP_SETTINGS,
     sourceFile,
@@ -230,8 +330,8 @@ export function parseSpSettings(json: string): SpSettings {
     throw new Error('the settings file must hold an object');
   const obj = raw as Record<string, unknown>;
   for (const key of Object.keys(obj)) {
-    if (key !== 'eids' && key !== 'defaultLocale')
-      throw new Error(`unknown setting "${key}" (known: eids, defaultLocale)`);
+    if (!SETTING_KEYS.includes(key))
+      throw new Error(`unknown setting "${key}" (known: ${SETTING_KEYS.join(', ')})`);
   }
   let eids = DEFAULT_SP_SETTINGS.eids;
   if (obj.eids !== undefined) {
@@ -253,5 +353,46 @@ export function parseSpSettings(json: string): SpSettings {
   return Object.freeze({
     eids,
     ...(obj.defaultLocale === undefined ? {} : { defaultLocale: obj.defaultLocale as string }),
+    ...readPolicySettings(obj),
   });
+}
+
+const SETTING_KEYS = [
+  'eids',
+  'defaultLocale',
+  'encryptAssertions',
+  'encryptionAlgorithm',
+  'idpInitiated',
+  'signingKey',
+  'attributes',
+];
+const ENCRYPTION_ALGORITHMS = ['aes256-gcm', 'aes128-gcm', 'aes256-cbc', 'aes128-cbc'] as const;
+const RELEASABLE = ['PHONE_NUMBER', 'SURNAME', 'GIVENNAME', 'FULLNAME', 'PID', 'IDPROVIDER'];
+
+/** The sidecar keys for encryption, IdP-initiated SSO, key rollover and attribute release. */
+function readPolicySettings(obj: Record<string, unknown>): Partial<SpSettings> {
+  const out: { -readonly [K in keyof SpSettings]?: SpSettings[K] } = {};
+  for (const key of ['encryptAssertions', 'idpInitiated'] as const) {
+    if (obj[key] === undefined) continue;
+    if (typeof obj[key] !== 'boolean') throw new Error(`"${key}" must be true or false`);
+    out[key] = obj[key];
+  }
+  if (obj.encryptionAlgorithm !== undefined) {
+    const v = obj.encryptionAlgorithm;
+    if (!ENCRYPTION_ALGORITHMS.includes(v as (typeof ENCRYPTION_ALGORITHMS)[number]))
+      throw new Error(`"encryptionAlgorithm" must be one of ${ENCRYPTION_ALGORITHMS.join(', ')}`);
+    out.encryptionAlgorithm = v as SpSettings['encryptionAlgorithm'];
+  }
+  if (obj.signingKey !== undefined) {
+    if (obj.signingKey !== 'current' && obj.signingKey !== 'next')
+      throw new Error('"signingKey" must be "current" or "next"');
+    out.signingKey = obj.signingKey;
+  }
+  if (obj.attributes !== undefined) {
+    const list = obj.attributes;
+    if (!Array.isArray(list) || !list.every((a) => typeof a === 'string' && RELEASABLE.includes(a)))
+      throw new Error(`"attributes" must be a list of attribute names from ${RELEASABLE.join(', ')}`);
+    out.attributes = Object.freeze([...(list as string[])]);
+  }
+  return out;
 }

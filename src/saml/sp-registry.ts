@@ -4,6 +4,7 @@ import { type FSWatcher, watch as watchDir } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseSpMetadata, parseSpSettings, type ServiceProviderEntry } from './sp-metadata.ts';
+import { checkSpPolicy } from './sp-policy.ts';
 
 export type { AcsEndpoint, ServiceProviderEntry, SpSettings } from './sp-metadata.ts';
 export { parseSpMetadata } from './sp-metadata.ts';
@@ -23,7 +24,7 @@ async function readEntries(path: string): Promise<ServiceProviderEntry[]> {
   try {
     json = await readFile(sidecar, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return entries;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return checked(entries);
     throw new Error(`${sidecar}: cannot be read (${message(err)})`);
   }
   let settings: ReturnType<typeof parseSpSettings>;
@@ -32,7 +33,13 @@ async function readEntries(path: string): Promise<ServiceProviderEntry[]> {
   } catch (err) {
     throw new Error(`${sidecar}: ${message(err)}`);
   }
-  return entries.map((e) => Object.freeze({ ...e, settings }));
+  return checked(entries.map((e) => Object.freeze({ ...e, settings })));
+}
+
+/** Entries whose metadata and settings the IdP can serve (sp-policy.ts); throws for the first that it cannot. */
+function checked(entries: ServiceProviderEntry[]): ServiceProviderEntry[] {
+  for (const entry of entries) checkSpPolicy(entry);
+  return entries;
 }
 
 async function listXml(dir: string): Promise<string[]> {
@@ -44,6 +51,8 @@ async function listXml(dir: string): Promise<string[]> {
 export class SpRegistry {
   readonly #dir: string;
   #files = new Map<string, readonly ServiceProviderEntry[]>();
+  /** SPs from other sources than the folder's *.xml (remote metadata), by source name; files win over them. */
+  #external = new Map<string, readonly ServiceProviderEntry[]>();
   #byEntity = new Map<string, ServiceProviderEntry>();
   #watcher: FSWatcher | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -104,6 +113,18 @@ export class SpRegistry {
     this.#watcher.on('error', (err) => opts.onProblem?.(this.#dir, `watching stopped: ${message(err)}`));
   }
 
+  /** Installs (or with undefined removes) the SPs of a source outside the folder's *.xml files, e.g. remote
+   * metadata; an entityID that a file already describes is reported and ignored. Entries must be checkSpPolicy'd. */
+  setExternal(
+    source: string,
+    entries: readonly ServiceProviderEntry[] | undefined,
+    onProblem?: ProblemHandler,
+  ): void {
+    if (entries === undefined) this.#external.delete(source);
+    else this.#external.set(source, entries);
+    this.#install(this.#files, onProblem);
+  }
+
   /** Stops watching. */
   close(): void {
     clearTimeout(this.#timer);
@@ -155,8 +176,10 @@ export class SpRegistry {
 
   #install(files: Map<string, readonly ServiceProviderEntry[]>, onProblem: ProblemHandler | undefined): void {
     const byEntity = new Map<string, ServiceProviderEntry>();
-    for (const path of [...files.keys()].sort()) {
-      for (const entry of files.get(path) ?? []) {
+    const sources = [...files.keys()].sort().map((path) => [path, files.get(path)] as const);
+    for (const name of [...this.#external.keys()].sort()) sources.push([name, this.#external.get(name)]);
+    for (const [path, entries] of sources) {
+      for (const entry of entries ?? []) {
         const earlier = byEntity.get(entry.entityId);
         if (earlier !== undefined) {
           onProblem?.(path, `${entry.entityId} is already described in ${earlier.sourceFile}; ignored here`);

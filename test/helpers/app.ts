@@ -26,6 +26,8 @@ export async function buildTestIdp(
     env?: Record<string, string>;
     store?: Store;
     dir?: string;
+    /** Receives the IdP's own JSON log lines (its real logger, at LOG_LEVEL, default info); else no logs. */
+    logStream?: { write(line: string): void };
   } = {},
 ): Promise<TestIdp> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'nsi-test-'));
@@ -42,11 +44,15 @@ export async function buildTestIdp(
     DEV_KEY_DIR: join(dir, 'keys'),
     DEMO_SP: 'false',
     IDP_SECRET: 'test-secret-0123456789-0123456789-abcdef',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: options.logStream === undefined ? 'silent' : 'info',
     ...options.env,
   });
   const sms = new RecordingSmsProvider();
-  const app = await buildApp(config, { sms, store: options.store, logger: false });
+  const app = await buildApp(config, {
+    sms,
+    store: options.store,
+    ...(options.logStream === undefined ? { logger: false } : { logStream: options.logStream }),
+  });
   await app.ready();
   return {
     app,

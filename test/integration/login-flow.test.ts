@@ -527,7 +527,15 @@ describe('IdP endpoints', () => {
       response.body,
       /Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https:\/\/idp\.example\.test\/saml\/sso"/,
     );
-    assert.doesNotMatch(response.body, /SingleLogoutService/, 'only endpoints that work are listed');
+    for (const binding of ['HTTP-Redirect', 'HTTP-POST']) {
+      assert.match(
+        response.body,
+        new RegExp(
+          `<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:${binding}" Location="https://idp\\.example\\.test/saml/slo"/>`,
+        ),
+        'Single Logout is listed for both bindings',
+      );
+    }
   });
 
   test('/healthz and /readyz answer 200 with a trusted SP', async () => {
