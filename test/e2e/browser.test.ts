@@ -1,17 +1,23 @@
 // The login screens in a real Chromium: every step from the demo SP to its result page, keyboard use, and WCAG A/AA.
 
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import {
   andLoad,
   axeViolations,
+  DEMO_SP_LOGO,
   type DemoIdp,
   type DemoLoginOptions,
   DemoPage,
   DemoResultPage,
   demoLoginUrl,
   describeViolations,
+  ErrorPage,
+  expireFlow,
   focusOutline,
   horizontalOverflow,
   IdentifyPage,
@@ -24,23 +30,49 @@ import {
 } from '../helpers/browser.ts';
 
 let idp: DemoIdp;
+/** An IdP with its own name, colours and logo, a 2 s resend wait, and an SP whose metadata has a name and logo. */
+let branded: DemoIdp;
 let browser: Browser;
+const work = mkdtempSync(join(tmpdir(), 'nsi-browser-brand-'));
+
+/** Every SMS comes from 127.0.0.1 and a few numbers: the per-IP and per-phone caps would end the run early. */
+const LIMITS = { SMS_MAX_PER_IP: '1000', SMS_MAX_PER_PHONE: '1000' };
+const BRAND = { name: 'Example Municipality Login', color: '#5a2d82' };
 
 before(async () => {
-  // Every SMS comes from 127.0.0.1 and a few numbers: the per-IP and per-phone caps would end the run early.
-  idp = await startDemoIdp({
-    env: { SMS_MAX_PER_IP: '1000', SMS_MAX_PER_PHONE: '1000', OTP_RESEND_COOLDOWN_SECONDS: '0' },
-    // Two eIDs offered to the demo SP bring back step 1 when forcepkivendor is left out.
-    eids: ['nets_sms', 'other_eid'],
-  });
-  browser = await launchChromium();
+  const logoFile = join(work, 'logo.svg');
+  writeFileSync(
+    logoFile,
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32" width="32" height="32">' +
+      '<circle cx="16" cy="16" r="15" fill="#fff"/></svg>',
+  );
+  [idp, branded, browser] = await Promise.all([
+    startDemoIdp({
+      env: { ...LIMITS, OTP_RESEND_COOLDOWN_SECONDS: '0' },
+      // Two eIDs offered to the demo SP bring back step 1 when forcepkivendor is left out.
+      eids: ['nets_sms', 'other_eid'],
+    }),
+    startDemoIdp({
+      env: {
+        ...LIMITS,
+        OTP_RESEND_COOLDOWN_SECONDS: '2',
+        IDP_DISPLAY_NAME: BRAND.name,
+        IDP_BRAND_COLOR: BRAND.color,
+        IDP_BRAND_CONTRAST_COLOR: '#ffffff',
+        IDP_LOGO_FILE: logoFile,
+      },
+      spUi: { displayNames: { en: 'Demo Service', sv: 'Demotjänsten' }, logo: DEMO_SP_LOGO },
+    }),
+    launchChromium(),
+  ]);
 });
 
 after(async () => {
   try {
     await browser?.close();
   } finally {
-    await idp?.close();
+    await Promise.allSettled([idp?.close(), branded?.close()]);
+    rmSync(work, { recursive: true, force: true });
   }
 });
 
@@ -52,14 +84,14 @@ async function openPage(t: TestContext, options: BrowserContextOptions = {}): Pr
 }
 
 /** Goes straight to the IdP's first screen through the demo SP's login URL. */
-async function startLogin(page: Page, options: DemoLoginOptions = {}): Promise<void> {
-  await page.goto(demoLoginUrl(idp.origin, options));
+async function startLogin(page: Page, options: DemoLoginOptions = {}, on: DemoIdp = idp): Promise<void> {
+  await page.goto(demoLoginUrl(on.origin, options));
   await page.waitForURL(LOGIN_URL, { waitUntil: 'load', timeout: 10_000 });
 }
 
 /** Types the code last sent to `phone` and follows the auto-post to the demo SP's result page. */
-async function finishLogin(page: Page, phone: string): Promise<DemoResultPage> {
-  await new VerifyCodePage(page).enter(idp.sms.lastCode(phone));
+async function finishLogin(page: Page, phone: string, on: DemoIdp = idp): Promise<DemoResultPage> {
+  await new VerifyCodePage(page).enter(on.sms.lastCode(phone));
   const result = new DemoResultPage(page);
   await result.arrive();
   return result;

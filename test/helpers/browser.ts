@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
+import { MemoryStore } from '../../src/store/memory.ts';
 import { RecordingSmsProvider } from './recording-sms.ts';
 
 /** Debian's Chromium; CI installs it (.ci/run). */
@@ -50,7 +51,44 @@ export interface DemoIdp {
   readonly origin: string;
   readonly app: FastifyInstance;
   readonly sms: RecordingSmsProvider;
+  /** The IdP's store, for a test that makes a flow run out of time (`expireFlow`). */
+  readonly store: MemoryStore;
   close(): Promise<void>;
+}
+
+/** How the demo SP names itself in its metadata (mdui:UIInfo), for pages that show the SP's name and logo. */
+export interface DemoSpUi {
+  /** mdui:DisplayName by xml:lang. */
+  readonly displayNames: Readonly<Record<string, string>>;
+  /** mdui:Logo: a `data:` URI or an http(s) URL. */
+  readonly logo?: string;
+}
+
+/** A small SVG logo for the demo SP, as a `data:` URI (no external asset). */
+export const DEMO_SP_LOGO = `data:image/svg+xml;base64,${Buffer.from(
+  "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 40 40' width='40' height='40'>" +
+    "<rect width='40' height='40' rx='8' fill='#0b6e4f'/><path d='M8 21 20 9l12 12v11H8z' fill='#fff'/></svg>",
+).toString('base64')}`;
+
+/** The demo SP's metadata with mdui:UIInfo added as the SPSSODescriptor's first child (SAML metadata-ui §2). */
+function withUiInfo(xml: string, ui: DemoSpUi): string {
+  const esc = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
+  const names = Object.entries(ui.displayNames)
+    .map(([lang, name]) => `<mdui:DisplayName xml:lang="${esc(lang)}">${esc(name)}</mdui:DisplayName>`)
+    .join('');
+  const logo = ui.logo === undefined ? '' : `<mdui:Logo height="40" width="40">${esc(ui.logo)}</mdui:Logo>`;
+  const extensions = `<Extensions><mdui:UIInfo xmlns:mdui="urn:oasis:names:tc:SAML:metadata:ui">${names}${logo}</mdui:UIInfo></Extensions>`;
+  const out = xml.replace(/(<(?:md:)?SPSSODescriptor\b[^>]*>)/, `$1${extensions}`);
+  if (out === xml) throw new Error('no SPSSODescriptor in the demo SP metadata');
+  return out;
+}
+
+/** Ends a login flow as its TTL would (the flow record is gone; its tombstone stays): the expired-page path. */
+export async function expireFlow(idp: DemoIdp, flowUrl: string): Promise<void> {
+  const id = /\/login\/([A-Za-z0-9_-]+)/.exec(flowUrl)?.[1];
+  if (id === undefined) throw new Error(`not a flow URL: ${flowUrl}`);
+  // The key login-service.ts keeps a flow under.
+  await idp.store.delete(`{${id}}:flow`);
 }
 
 /**
@@ -58,7 +96,7 @@ export interface DemoIdp {
  * `eids` lists the eIDs offered to the demo SP (its sidecar settings); more than one brings step 1 back.
  */
 export async function startDemoIdp(
-  options: { env?: Record<string, string>; eids?: readonly string[] } = {},
+  options: { env?: Record<string, string>; eids?: readonly string[]; spUi?: DemoSpUi } = {},
 ): Promise<DemoIdp> {
   const dir = mkdtempSync(join(tmpdir(), 'nsi-browser-'));
   try {
@@ -81,20 +119,25 @@ export async function startDemoIdp(
       ...options.env,
     });
     const sms = new RecordingSmsProvider();
-    const app = await buildApp(config, { sms, logger: false });
+    const store = new MemoryStore();
+    const app = await buildApp(config, { sms, store, logger: false });
     try {
       await app.listen({ port, host: '127.0.0.1' });
+      if (options.spUi !== undefined) await showSpUi(origin, join(spDir, 'demo-sp.xml'), options.spUi);
     } catch (error) {
       await app.close();
+      await store.close();
       throw error;
     }
     return {
       origin,
       app,
       sms,
+      store,
       async close() {
         try {
           await app.close();
+          await store.close();
         } finally {
           rmSync(dir, { recursive: true, force: true });
         }
@@ -104,6 +147,21 @@ export async function startDemoIdp(
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * Rewrites the demo SP's metadata file with `ui` and waits until the IdP's registry has reloaded it (it watches
+ * the folder): a login page then names the SP by its English display name.
+ */
+async function showSpUi(origin: string, file: string, ui: DemoSpUi): Promise<void> {
+  writeFileSync(file, withUiInfo(readFileSync(file, 'utf8'), ui));
+  const expected = ui.displayNames.en ?? Object.values(ui.displayNames)[0] ?? '';
+  for (let i = 0; i < 100; i++) {
+    const page = await fetch(demoLoginUrl(origin, { locale: 'en_GB' }));
+    if ((await page.text()).includes(`class="sp-name">${expected}<`)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the IdP did not reload the demo SP metadata');
 }
 
 /** The demo form's fields (templates/demo.hbs); phone/family/given make the `presetid`. */
@@ -275,7 +333,45 @@ export class VerifyCodePage {
 
   /** Asks for the code again; resolves on the code page with its notice. */
   async resend(): Promise<void> {
-    await andLoad(this.page, () => this.page.locator('button[name=action][value=resend]').click());
+    await andLoad(this.page, () => this.resendButton.click());
+  }
+
+  /** "Wrong number?": back to step 2 to correct the number; resolves on that page. */
+  async changePhone(): Promise<void> {
+    await andLoad(this.page, () => this.page.locator('button[name=action][value=change-phone]').click());
+  }
+
+  get resendButton(): Locator {
+    return this.page.locator('button[name=action][value=resend]');
+  }
+
+  /** The wait before a resend, counted down by /assets/countdown.js. */
+  get resendWait(): Locator {
+    return this.page.locator('#resend-wait');
+  }
+
+  /** The polite live region that says when a resend is possible again. */
+  get resendStatus(): Locator {
+    return this.page.locator('#resend-status');
+  }
+}
+
+/** The error page (templates/error.hbs), e.g. an expired or finished login. */
+export class ErrorPage {
+  readonly page: Page;
+  readonly heading: Locator;
+  readonly message: Locator;
+  /** The expired page's button that sends the SP an AuthnFailed Response. */
+  readonly backToSp: Locator;
+  /** The finished page's link to the SP's site. */
+  readonly spLink: Locator;
+
+  constructor(page: Page) {
+    this.page = page;
+    this.heading = page.locator('h1');
+    this.message = page.locator('main .lead');
+    this.backToSp = page.locator('#back-to-sp button[type=submit]');
+    this.spLink = page.locator('#sp-link');
   }
 }
 

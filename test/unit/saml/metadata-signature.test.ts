@@ -47,7 +47,10 @@ describe('signedIdpMetadata', () => {
     const verifier = new SignedXml({ publicCert: pair.certPem, getCertFromKeyInfo: () => null });
     verifier.loadSignature(doc.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'Signature')[0]!);
     assert.ok(verifier.checkSignature(xml));
-    assert.doesNotThrow(() => verifyMetadataSignature(xml, [pair.certBase64]), 'our own verifier accepts it too');
+    assert.doesNotThrow(
+      () => verifyMetadataSignature(xml, [pair.certBase64]),
+      'our own verifier accepts it too',
+    );
   });
 
   test('PublishedMetadata re-signs after an hour, so validUntil keeps its distance', () => {
@@ -73,8 +76,17 @@ describe('verifyMetadataSignature', () => {
 
   test('an empty Reference URI (the whole document) is accepted', () => {
     const xml = spMetadataXml({ entityId: SP });
-    const sig = new SignedXml({ privateKey: fed.privateKeyPem, signatureAlgorithm: Alg.rsaSha256, canonicalizationAlgorithm: Alg.excC14n });
-    sig.addReference({ xpath: '/*', transforms: [Alg.envelopedSignature, Alg.excC14n], digestAlgorithm: Alg.sha256, isEmptyUri: true });
+    const sig = new SignedXml({
+      privateKey: fed.privateKeyPem,
+      signatureAlgorithm: Alg.rsaSha256,
+      canonicalizationAlgorithm: Alg.excC14n,
+    });
+    sig.addReference({
+      xpath: '/*',
+      transforms: [Alg.envelopedSignature, Alg.excC14n],
+      digestAlgorithm: Alg.sha256,
+      isEmptyUri: true,
+    });
     sig.computeSignature(xml, { prefix: 'ds', location: { reference: '/*', action: 'prepend' } });
     assert.match(sig.getSignedXml(), /<ds:Reference URI="">/);
     assert.match(verifyMetadataSignature(sig.getSignedXml(), fedCert), new RegExp(SP));
@@ -82,28 +94,70 @@ describe('verifyMetadataSignature', () => {
 
   const refused: [string, () => string, MetadataSignatureError['kind'], RegExp][] = [
     ['unsigned', () => spXml(), 'unsigned', /not signed/],
-    ['signed by a key other than the configured one', () => signMetadata(spXml(), testKeys('intruder')), 'bad-signature', /does not verify/],
-    ['tampered after signing', () => signMetadata(spXml()).replace(`${SP}/acs`, 'https://evil.example/acs'), 'bad-signature', /does not verify/],
+    [
+      'signed by a key other than the configured one',
+      () => signMetadata(spXml(), testKeys('intruder')),
+      'bad-signature',
+      /does not verify/,
+    ],
+    [
+      'tampered after signing',
+      () => signMetadata(spXml()).replace(`${SP}/acs`, 'https://evil.example/acs'),
+      'bad-signature',
+      /does not verify/,
+    ],
     [
       'RSA-SHA1',
-      () => signXml(spXml(), { privateKeyPem: fed.privateKeyPem, signatureAlgorithm: Alg.rsaSha1, referenceXpath: '/*', location: { reference: '/*', action: 'prepend' } }),
+      () =>
+        signXml(spXml(), {
+          privateKeyPem: fed.privateKeyPem,
+          signatureAlgorithm: Alg.rsaSha1,
+          referenceXpath: '/*',
+          location: { reference: '/*', action: 'prepend' },
+        }),
       'unsupported',
       /not RSA-SHA256/,
     ],
-    ['a signature that is not a child of the root', () => signXml(spXml(), { privateKeyPem: fed.privateKeyPem, referenceXpath: '/*', location: { reference: '/*/*', action: 'append' } }), 'unsigned', /not signed/],
-    ['a second root signature', () => {
-      const once = signMetadata(spXml());
-      const sig = /<ds:Signature[\s\S]*?<\/ds:Signature>/.exec(once)?.[0] ?? '';
-      return once.replace(sig, `${sig}${sig}`);
-    }, 'unsupported', /more than one/],
-    ['a Reference to another element', () => signXml(spXml().replace('<md:SPSSODescriptor', '<md:SPSSODescriptor ID="_inner"'), { privateKeyPem: fed.privateKeyPem, referenceXpath: "//*[local-name(.)='SPSSODescriptor']", location: { reference: '/*', action: 'prepend' } }), 'unsupported', /Reference is not the metadata root/],
+    [
+      'a signature that is not a child of the root',
+      () =>
+        signXml(spXml(), {
+          privateKeyPem: fed.privateKeyPem,
+          referenceXpath: '/*',
+          location: { reference: '/*/*', action: 'append' },
+        }),
+      'unsigned',
+      /not signed/,
+    ],
+    [
+      'a second root signature',
+      () => {
+        const once = signMetadata(spXml());
+        const sig = /<ds:Signature[\s\S]*?<\/ds:Signature>/.exec(once)?.[0] ?? '';
+        return once.replace(sig, `${sig}${sig}`);
+      },
+      'unsupported',
+      /more than one/,
+    ],
+    [
+      'a Reference to another element',
+      () =>
+        signXml(spXml().replace('<md:SPSSODescriptor', '<md:SPSSODescriptor ID="_inner"'), {
+          privateKeyPem: fed.privateKeyPem,
+          referenceXpath: "//*[local-name(.)='SPSSODescriptor']",
+          location: { reference: '/*', action: 'prepend' },
+        }),
+      'unsupported',
+      /Reference is not the metadata root/,
+    ],
     ['not metadata', () => '<x/>', 'unsupported', /root element is not/],
   ];
   for (const [what, make, kind, message] of refused) {
     test(`refused: ${what}`, () => {
       assert.throws(
         () => verifyMetadataSignature(make(), fedCert),
-        (err: unknown) => err instanceof MetadataSignatureError && err.kind === kind && message.test(err.message),
+        (err: unknown) =>
+          err instanceof MetadataSignatureError && err.kind === kind && message.test(err.message),
       );
     });
   }
@@ -121,7 +175,10 @@ describe('verifyMetadataSignature', () => {
   });
 
   test('certsFromPem reads a bundle and says when there is nothing', () => {
-    assert.deepEqual(certsFromPem(`${fed.certPem}\n${pair.certPem}`, 'bundle'), [fed.certBase64, pair.certBase64]);
+    assert.deepEqual(certsFromPem(`${fed.certPem}\n${pair.certPem}`, 'bundle'), [
+      fed.certBase64,
+      pair.certBase64,
+    ]);
     assert.throws(() => certsFromPem('nothing here', 'x.pem'), /x\.pem: no PEM certificate found/);
   });
 });
