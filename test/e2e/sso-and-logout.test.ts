@@ -11,7 +11,6 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { RedisStore } from '../../src/store/redis.ts';
 import type { Store } from '../../src/store/store.ts';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../helpers/browser.ts';
@@ -20,10 +19,10 @@ import { freePort } from '../helpers/http-idp.ts';
 import { NodeSamlHttpSp } from '../helpers/node-saml-http-sp.ts';
 import { idpCertFromMetadata } from '../helpers/node-saml-sp.ts';
 import { RecordingSmsProvider } from '../helpers/recording-sms.ts';
-import { startRedisServer } from '../helpers/redis-server.ts';
 import { readResponse } from '../helpers/saml-response.ts';
 import { testKeys } from '../helpers/saml-sp.ts';
 import { type WebPage, WebBrowser } from '../helpers/sso-browser.ts';
+import { STORES } from '../helpers/stores.ts';
 
 const STATUS = (s: string) => `urn:oasis:names:tc:SAML:2.0:status:${s}`;
 const FORMAT = {
@@ -85,22 +84,6 @@ async function startIdp(sps: readonly NodeSamlHttpSp[], store: Store | undefined
   };
 }
 
-type StoreFactory = () => Promise<{ store: Store | undefined; stop: () => Promise<void> }>;
-const stores: Record<string, StoreFactory> = {
-  memory: async () => ({ store: undefined, stop: async () => {} }),
-  redis: async () => {
-    const server = await startRedisServer();
-    const store = new RedisStore({ url: server.url });
-    return {
-      store,
-      stop: async () => {
-        await store.close();
-        await server.stop();
-      },
-    };
-  },
-};
-
 /** Posts the IdP login page's form (its hidden csrf and step, plus `fields`). */
 async function submit(browser: WebBrowser, page: WebPage, fields: Record<string, string>): Promise<WebPage> {
   const csrf = inputValue(page.html, 'csrf');
@@ -120,7 +103,7 @@ after(async () => {
   await chromium?.close();
 });
 
-for (const [storeName, makeStore] of Object.entries(stores)) {
+for (const [storeName, makeStore] of Object.entries(STORES)) {
   describe(`SSO and logout with node-saml SPs over HTTP (${storeName} store)`, () => {
     let shop: NodeSamlHttpSp;
     let bank: NodeSamlHttpSp;

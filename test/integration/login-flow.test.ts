@@ -4,12 +4,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SignedXml } from 'xml-crypto';
 import { DOMParser } from '@xmldom/xmldom';
-import { RedisStore } from '../../src/store/redis.ts';
-import type { Store } from '../../src/store/store.ts';
-import { MemoryStore } from '../../src/store/memory.ts';
 import { buildTestIdp, type TestIdp } from '../helpers/app.ts';
 import { BrowserClient, injectTransport } from '../helpers/browser-client.ts';
-import { startRedisServer } from '../helpers/redis-server.ts';
 import { readResponse } from '../helpers/saml-response.ts';
 import {
   authnRequestXml,
@@ -20,6 +16,7 @@ import {
   spMetadataXml,
   testKeys,
 } from '../helpers/saml-sp.ts';
+import { STORES } from '../helpers/stores.ts';
 
 const SSO = 'https://idp.example.test/saml/sso';
 const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
@@ -29,27 +26,7 @@ const PHONE = '+46701234567';
 const sp = createTestSp();
 const other = createTestSp({ entityId: 'https://other.example.org/sp', keyName: 'other-sp' });
 
-type StoreFactory = () => Promise<{ store: Store; stop: () => Promise<void> }>;
-
-const stores: Record<string, StoreFactory> = {
-  memory: async () => {
-    const store = new MemoryStore();
-    return { store, stop: () => store.close() };
-  },
-  redis: async () => {
-    const server = await startRedisServer();
-    const store = new RedisStore({ url: server.url });
-    return {
-      store,
-      stop: async () => {
-        await store.close();
-        await server.stop();
-      },
-    };
-  },
-};
-
-for (const [storeName, makeStore] of Object.entries(stores)) {
+for (const [storeName, makeStore] of Object.entries(STORES)) {
   describe(`login over HTTP (${storeName} store)`, () => {
     let idp: TestIdp;
     let stop: () => Promise<void>;

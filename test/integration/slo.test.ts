@@ -10,12 +10,8 @@ import { SignedXml } from 'xml-crypto';
 import { Alg, Binding, Ns } from '../../src/saml/urn.ts';
 import { samlTime } from '../../src/saml/values.ts';
 import { el, renderXml } from '../../src/saml/xml-writer.ts';
-import { MemoryStore } from '../../src/store/memory.ts';
-import { RedisStore } from '../../src/store/redis.ts';
-import type { Store } from '../../src/store/store.ts';
 import { buildTestIdp, type TestIdp } from '../helpers/app.ts';
 import { BrowserClient, formAction, inputValue } from '../helpers/browser-client.ts';
-import { startRedisServer } from '../helpers/redis-server.ts';
 import { readResponse } from '../helpers/saml-response.ts';
 import {
   authnRequestXml,
@@ -27,6 +23,7 @@ import {
   testKeys,
 } from '../helpers/saml-sp.ts';
 import { CookieJar, jarTransport } from '../helpers/sso-browser.ts';
+import { STORES } from '../helpers/stores.ts';
 
 const IDP = 'https://idp.example.test';
 const SLO = `${IDP}/saml/slo`;
@@ -186,26 +183,7 @@ const attribute = (xml: string, element: string, name: string) =>
 const elementText = (xml: string, element: string) =>
   new RegExp(`<[a-z]+:${element}[^>]*>([^<]*)<`).exec(xml)?.[1];
 
-type StoreFactory = () => Promise<{ store: Store; stop: () => Promise<void> }>;
-const stores: Record<string, StoreFactory> = {
-  memory: async () => {
-    const store = new MemoryStore();
-    return { store, stop: () => store.close() };
-  },
-  redis: async () => {
-    const server = await startRedisServer();
-    const store = new RedisStore({ url: server.url });
-    return {
-      store,
-      stop: async () => {
-        await store.close();
-        await server.stop();
-      },
-    };
-  },
-};
-
-for (const [storeName, makeStore] of Object.entries(stores)) {
+for (const [storeName, makeStore] of Object.entries(STORES)) {
   describe(`Single Logout (${storeName} store)`, () => {
     let idp: TestIdp;
     let strict: TestIdp;

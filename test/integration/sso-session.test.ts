@@ -3,12 +3,8 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { MemoryStore } from '../../src/store/memory.ts';
-import { RedisStore } from '../../src/store/redis.ts';
-import type { Store } from '../../src/store/store.ts';
 import { buildTestIdp, type TestIdp } from '../helpers/app.ts';
 import { BrowserClient } from '../helpers/browser-client.ts';
-import { startRedisServer } from '../helpers/redis-server.ts';
 import { readResponse } from '../helpers/saml-response.ts';
 import {
   type AuthnRequestOptions,
@@ -19,6 +15,7 @@ import {
   redirectQuery,
 } from '../helpers/saml-sp.ts';
 import { CookieJar, jarTransport } from '../helpers/sso-browser.ts';
+import { STORES } from '../helpers/stores.ts';
 
 const SSO = 'https://idp.example.test/saml/sso';
 const STATUS = (s: string) => `urn:oasis:names:tc:SAML:2.0:status:${s}`;
@@ -47,25 +44,6 @@ type Sp = typeof spA;
 
 /** Every login here comes from one address and reuses numbers: the SMS caps are not under test. */
 const ENV = { OTP_RESEND_COOLDOWN_SECONDS: '0', SMS_MAX_PER_PHONE: '1000', SMS_MAX_PER_IP: '100000' };
-
-type StoreFactory = () => Promise<{ store: Store; stop: () => Promise<void> }>;
-const stores: Record<string, StoreFactory> = {
-  memory: async () => {
-    const store = new MemoryStore();
-    return { store, stop: () => store.close() };
-  },
-  redis: async () => {
-    const server = await startRedisServer();
-    const store = new RedisStore({ url: server.url });
-    return {
-      store,
-      stop: async () => {
-        await store.close();
-        await server.stop();
-      },
-    };
-  },
-};
 
 /** A browser (its own cookies) talking to one IdP. */
 class Browser {
@@ -126,7 +104,7 @@ class Browser {
 const authnInstant = (xml: string) => /AuthnInstant="([^"]+)"/.exec(xml)?.[1];
 const sessionNotOnOrAfter = (xml: string) => /SessionNotOnOrAfter="([^"]+)"/.exec(xml)?.[1];
 
-for (const [storeName, makeStore] of Object.entries(stores)) {
+for (const [storeName, makeStore] of Object.entries(STORES)) {
   describe(`SSO session (${storeName} store)`, () => {
     let idp: TestIdp;
     let stop: () => Promise<void>;
