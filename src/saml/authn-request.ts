@@ -1,20 +1,11 @@
 // Turns an AuthnRequest on either binding into a trusted PendingRequest, or says why it cannot be trusted or served.
 
-import { SamlStatus, type SamlStatusCode, SamlStatusError, UntrustedRequestError } from '../errors.ts';
+import { SamlStatus, type SamlStatusCode, SamlStatusError } from '../errors.ts';
 import type { NameIdFormat, PendingRequest } from '../types.ts';
 import { resolveAcs } from './acs.ts';
 import { authnContextSatisfied, parseComparison } from './authn-context.ts';
 import { decodeSsoMessage, type QuerySignature, type SsoHttpInput } from './bindings.ts';
-import {
-  attr,
-  childrenNamed,
-  descendants,
-  isElement,
-  optionalChild,
-  text,
-  xsBoolean,
-  xsDateTime,
-} from './dom.ts';
+import { attr, childrenNamed, descendants, isElement, optionalChild, text, xsBoolean } from './dom.ts';
 import {
   findEnvelopedSignature,
   verifyEnvelopedSignature,
@@ -23,6 +14,7 @@ import {
 import type { ServiceProviderEntry, SpRegistry } from './sp-registry.ts';
 import { Binding, NameIdFormatUrn, Ns } from './urn.ts';
 import { parseXmlStrict, XmlRejectedError } from './xml-guard.ts';
+import { checkIssueInstant, stripQuery, untrusted } from './message-checks.ts';
 
 export type { SsoHttpInput } from './bindings.ts';
 
@@ -58,16 +50,8 @@ const NAME_ID_FORMATS = new Map<string, NameIdFormat>([
   [NameIdFormatUrn.persistent, 'persistent'],
 ]);
 
-function untrusted(reason: UntrustedRequestError['reason'], detail: string): UntrustedRequestError {
-  return new UntrustedRequestError(reason, detail);
-}
-
 function refuse(code: SamlStatusCode, message: string): SamlStatusError {
   return new SamlStatusError(SamlStatus.Requester, code, message);
-}
-
-function stripQuery(url: string): string {
-  return url.split(/[?#]/, 1)[0]!;
 }
 
 /** Reads and checks AuthnRequests (SAML core §3.4.1, bindings §3.4/§3.5, DESIGN.md §4). */
@@ -116,7 +100,7 @@ export class AuthnRequestReader {
     if (destination !== undefined && stripQuery(destination.trim()) !== stripQuery(input.endpointUrl)) {
       throw untrusted('bad-destination', `${sp.entityId}: Destination is not this SSO endpoint`);
     }
-    this.#checkIssueInstant(attr(root, 'IssueInstant'), now, sp);
+    checkIssueInstant(attr(root, 'IssueInstant'), now, this.#opts, sp.entityId, 'AuthnRequest');
 
     const acs = resolveAcs(sp, {
       url: attr(root, 'AssertionConsumerServiceURL')?.trim(),
@@ -177,24 +161,6 @@ export class AuthnRequestReader {
     if (querySignature !== undefined) verifyQuerySignature(querySignature, sp.signingCerts);
     if (enveloped !== undefined) verifyEnvelopedSignature(xml, enveloped, sp.signingCerts);
     return querySignature !== undefined || enveloped !== undefined;
-  }
-
-  #checkIssueInstant(value: string | undefined, now: Date, sp: ServiceProviderEntry): void {
-    if (value === undefined) throw untrusted('stale', `${sp.entityId}: the AuthnRequest has no IssueInstant`);
-    const issued = xsDateTime(value);
-    if (issued === undefined)
-      throw untrusted('malformed', `${sp.entityId}: IssueInstant is not an xs:dateTime`);
-    const { maxAgeSeconds, clockSkewSeconds } = this.#opts;
-    const ageMs = now.getTime() - issued.getTime();
-    if (ageMs > (maxAgeSeconds + clockSkewSeconds) * 1000) {
-      throw untrusted('stale', `${sp.entityId}: the AuthnRequest is ${Math.round(ageMs / 1000)} s old`);
-    }
-    if (-ageMs > clockSkewSeconds * 1000) {
-      throw untrusted(
-        'stale',
-        `${sp.entityId}: IssueInstant is ${Math.round(-ageMs / 1000)} s in the future`,
-      );
-    }
   }
 
   #acsIndex(value: string | undefined): number | undefined {

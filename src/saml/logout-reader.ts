@@ -1,6 +1,5 @@
 // Reads a LogoutRequest or LogoutResponse from an SP on either binding and checks it before anything acts on it.
 
-import { UntrustedRequestError } from '../errors.ts';
 import { type DecodedMessage, decodeSsoMessage, parseRawQuery } from './bindings.ts';
 import { attr, childrenNamed, descendants, isElement, optionalChild, text, xsDateTime } from './dom.ts';
 import {
@@ -12,6 +11,7 @@ import type { SloBinding } from './logout.ts';
 import type { ServiceProviderEntry, SpRegistry } from './sp-registry.ts';
 import { NameIdFormatUrn, Ns } from './urn.ts';
 import { parseXmlStrict, XmlRejectedError } from './xml-guard.ts';
+import { checkIssueInstant, stripQuery, untrusted } from './message-checks.ts';
 
 /** What the HTTP layer hands over for one request to /saml/slo. */
 export interface SloHttpInput {
@@ -62,14 +62,6 @@ export interface LogoutReaderOptions {
 }
 
 const XS_ID = /^[A-Za-z_][A-Za-z0-9_.-]{0,255}$/;
-
-function untrusted(reason: UntrustedRequestError['reason'], detail: string): UntrustedRequestError {
-  return new UntrustedRequestError(reason, detail);
-}
-
-function stripQuery(url: string): string {
-  return url.split(/[?#]/, 1)[0]!;
-}
 
 type Parameter = 'SAMLRequest' | 'SAMLResponse';
 
@@ -167,7 +159,7 @@ export class LogoutReader {
     if (destination !== undefined && stripQuery(destination.trim()) !== stripQuery(input.endpointUrl)) {
       throw untrusted('bad-destination', `${sp.entityId}: Destination is not this SLO endpoint`);
     }
-    this.#checkTime(attr(root, 'IssueInstant'), now, sp, expected);
+    checkIssueInstant(attr(root, 'IssueInstant'), now, this.#opts, sp.entityId, expected);
 
     const result =
       parameter === 'SAMLRequest'
@@ -193,24 +185,6 @@ export class LogoutReader {
       throw untrusted('unknown-sp', `no trusted SP with entityID ${JSON.stringify(entityId.slice(0, 200))}`);
     }
     return sp;
-  }
-
-  #checkTime(value: string | undefined, now: Date, sp: ServiceProviderEntry, what: string): void {
-    if (value === undefined) throw untrusted('stale', `${sp.entityId}: the ${what} has no IssueInstant`);
-    const issued = xsDateTime(value);
-    if (issued === undefined)
-      throw untrusted('malformed', `${sp.entityId}: IssueInstant is not an xs:dateTime`);
-    const { maxAgeSeconds, clockSkewSeconds } = this.#opts;
-    const ageMs = now.getTime() - issued.getTime();
-    if (ageMs > (maxAgeSeconds + clockSkewSeconds) * 1000) {
-      throw untrusted('stale', `${sp.entityId}: the ${what} is ${Math.round(ageMs / 1000)} s old`);
-    }
-    if (-ageMs > clockSkewSeconds * 1000) {
-      throw untrusted(
-        'stale',
-        `${sp.entityId}: IssueInstant is ${Math.round(-ageMs / 1000)} s in the future`,
-      );
-    }
   }
 
   #request(
