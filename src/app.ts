@@ -109,6 +109,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const ring = await loadKeyRing({ ...config, commonName: new URL(config.baseUrl).hostname });
   const keys = signingKeys(ring);
   const secret = loadSecret(config);
+  // Read before anything starts (watchers, connections), so a bad IDP_LOGO_FILE stops the start cleanly.
+  const branding = loadBranding(config);
   const published = new PublishedMetadata(
     { entityId, ssoUrl, sloUrl, wantAuthnRequestsSigned: config.wantAuthnRequestsSigned },
     ring,
@@ -192,7 +194,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
   await app.register(formbody, { bodyLimit: app.initialConfig.bodyLimit });
   await app.register(cookie);
-  await registerViews(app, overrides.templatesDir ?? TEMPLATES_DIR, loadBranding(config));
+  await registerViews(app, overrides.templatesDir ?? TEMPLATES_DIR, branding);
   const logos = new SpLogos({
     fetchRemote: config.spLogoFetch,
     onProblem: (url, problem) => app.log.warn({ url, problem }, 'SP logo not shown'),

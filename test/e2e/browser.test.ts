@@ -206,7 +206,18 @@ test('step 3: the code field is labelled, numeric, autofillable; the notice and 
   assert.match(await code.getAttribute('aria-describedby').then(String), /code-hint/);
   assert.equal(await textOf(page.getByRole('status')), 'We have sent you a code by SMS.');
   assert.match(await textOf(page.locator('main')), /\+4791\*+01/);
-  assert.match(await textOf(page.locator('#code-hint')), /valid for 15 minutes\. 5 attempts left\./);
+  assert.equal(
+    await textOf(page.locator('#code-hint')),
+    'The code is valid for 15 minutes. 5 attempts left.',
+    'code lifetime and attempts left, with plurals',
+  );
+  assert.equal(await page.locator('#change-phone').count(), 0, 'a preset number cannot be changed');
+  assert.equal(await page.locator('script').count(), 0, 'no resend wait here, so no script');
+  assert.equal(
+    await textOf(page.locator('button[name=action][value=cancel]')),
+    'Cancel and go back to 127.0.0.1',
+    'cancel names where it goes (the entityID host: the demo SP has no mdui:DisplayName)',
+  );
   await assertLoggedIn(await finishLogin(page, '+4791230001'), {
     phone: '+4791230001',
     given: 'Ola',
@@ -320,12 +331,13 @@ test('cancel returns to the SP with AuthnFailed', async (t) => {
   assert.match(text, /urn:oasis:names:tc:SAML:2\.0:status:AuthnFailed/);
 });
 
+/** Each locale's first page: its language, heading, and a phone hint written the way that country writes numbers. */
 const headings = {
-  nb_NO: { lang: 'nb', heading: 'Identifiser deg' },
-  sv_SE: { lang: 'sv', heading: 'Identifiera dig' },
-  da_DK: { lang: 'da', heading: 'Identificer dig' },
-  fi_FI: { lang: 'fi', heading: 'Tunnistaudu' },
-  en_GB: { lang: 'en', heading: 'Identify yourself' },
+  nb_NO: { lang: 'nb', heading: 'Identifiser deg', hint: 'For eksempel 40 61 23 45.' },
+  sv_SE: { lang: 'sv', heading: 'Identifiera dig', hint: 'Till exempel 070-123 45 67.' },
+  da_DK: { lang: 'da', heading: 'Identificer dig', hint: 'For eksempel 34 41 23 45.' },
+  fi_FI: { lang: 'fi', heading: 'Tunnistaudu', hint: 'Esimerkiksi 041 2345678.' },
+  en_GB: { lang: 'en', heading: 'Identify yourself', hint: 'Include the country code' },
 } as const;
 
 test('each locale from the demo form gives a first page in that language', async (t) => {
@@ -336,7 +348,22 @@ test('each locale from the demo form gives a first page in that language', async
     await new DemoPage(page, idp.origin).startLogin({ locale });
     assert.equal(await page.locator('html').getAttribute('lang'), expected.lang, locale);
     assert.equal(await textOf(page.locator('h1')), expected.heading, locale);
+    assert.ok((await textOf(page.locator('#phone-hint'))).startsWith(expected.hint), locale);
   }
+});
+
+test('sv_FI: a Swedish page that reads a local number as Finnish', async (t) => {
+  const page = await openPage(t);
+  await startLogin(page, { locale: 'sv_FI', family: 'Lindqvist', given: 'Ebba' });
+  assert.equal(await page.locator('html').getAttribute('lang'), 'sv');
+  assert.match(await textOf(page.locator('#phone-hint')), /^Till exempel 041 2345678\./);
+  const identify = new IdentifyPage(page);
+  await identify.fill({ phone: '040 123 0030' });
+  await identify.submit();
+  assert.equal(idp.sms.sent.at(-1)?.to, '+358401230030');
+  assert.match(idp.sms.sent.at(-1)?.text ?? '', /^Din engångskod är \d{6}\./, 'the SMS is in Swedish');
+  assert.equal(await textOf(page.locator('h1')), 'Ange koden');
+  assert.equal(await textOf(page.locator('#code-hint')), 'Koden gäller i 15 minuter. 5 försök kvar.');
 });
 
 test('the auto-post to the SP works without JavaScript through its visible button', async (t) => {
@@ -408,12 +435,236 @@ test('axe-core finds no WCAG 2.x A/AA violation on any screen; none scrolls side
   await page.locator('#saml-post button').click();
   await new DemoResultPage(page).arrive();
   await scan('demo SP result');
+  // The login started an SSO session; without its cookie the next logins show their pages again.
+  await page.context().clearCookies();
+
+  await startLogin(page);
+  await identify.fill({ given: 'Kari', family: 'Nordmann', phone: '+4791230007' });
+  await identify.submit();
+  await verify.changePhone();
+  await scan('identify after "wrong number?"');
+  await identify.submit();
+  await verify.resend();
+  assert.equal(await verify.resendButton.count(), 0);
+  await scan('verify-code with no codes left');
+  const flowUrl = page.url().split('?')[0] as string;
+  await expireFlow(idp, flowUrl);
+  await page.goto(flowUrl);
+  assert.equal(await new ErrorPage(page).backToSp.count(), 1);
+  await scan('error page (expired login, the way back to the SP)');
 
   await page.goto(`${idp.origin}/login/AAAAAAAAAAAAAAAAAAAAAAAA`);
   assert.equal(await textOf(page.locator('h1')), 'Your login has expired');
-  await scan('error page (expired login)');
+  await scan('error page (expired login, SP unknown)');
   await page.goto(`${idp.origin}/no-such-page`);
   await scan('error page (not found)');
 
+  await startLogin(page, { phone: '+4791230008', family: 'Berg', given: 'Ola' });
+  await identify.submit();
+  const finishedUrl = page.url().split('?')[0] as string;
+  await verify.enter(idp.sms.lastCode('+4791230008'));
+  await new DemoResultPage(page).arrive();
+  await page.goto(finishedUrl);
+  assert.equal(await textOf(page.locator('h1')), 'This login is finished');
+  await scan('error page (finished login)');
+  await page.context().clearCookies();
+
+  for (const locale of ['nb_NO', 'sv_SE', 'da_DK', 'fi_FI']) {
+    await startLogin(page, { locale });
+    await scan(`identify 2a in ${locale}`);
+  }
+
+  // The branded IdP: its own colours and logo, the SP's logo, and the countdown script at work.
+  await startLogin(page, { locale: 'sv_SE' }, branded);
+  await scan('branded identify 2a (SP name and logo)');
+  await startLogin(page, { phone: '+4791230009', family: 'Berg', given: 'Ola' }, branded);
+  await identify.submit();
+  assert.equal(await verify.resendButton.getAttribute('aria-disabled'), 'true');
+  await scan('branded verify-code with the countdown running');
+
   assert.deepEqual(found, [], found.join('\n\n'));
+});
+
+test('wrong number?: back to step 2 with the names kept; the new number gets a new code, the old one is dead', async (t) => {
+  const page = await openPage(t);
+  await startLogin(page);
+  const identify = new IdentifyPage(page);
+  await identify.fill({ given: 'Kari', family: 'Nordmann', phone: '+4791230010' });
+  await identify.submit();
+  const oldCode = idp.sms.lastCode('+4791230010');
+  const verify = new VerifyCodePage(page);
+  assert.equal(await textOf(page.locator('.change-phone')), 'Wrong number? Change mobile number');
+
+  await verify.changePhone();
+  assert.equal(await identify.variant(), '2a');
+  assert.equal(await identify.givenName.inputValue(), 'Kari');
+  assert.equal(await identify.familyName.inputValue(), 'Nordmann');
+  assert.equal(await identify.phone.inputValue(), '+47 91 23 00 10', 'the number as sent, to correct');
+  assert.match(await textOf(page.getByRole('status')), /^Enter the right mobile number/);
+
+  await identify.phone.fill('+47 912 30 011');
+  await identify.submit();
+  assert.match(await textOf(page.locator('main .lead')), /\+4791\*+11/);
+  const newCode = idp.sms.lastCode('+4791230011');
+  if (newCode !== oldCode) {
+    await verify.enterWrong(oldCode);
+    assert.match(await textOf(verify.errorSummary), /The code is wrong\. You have 4 attempts left/);
+  }
+  await assertLoggedIn(await finishLogin(page, '+4791230011'), {
+    phone: '+4791230011',
+    given: 'Kari',
+    family: 'Nordmann',
+  });
+});
+
+test('no codes left: the page says so instead of offering a resend or another number', async (t) => {
+  const page = await openPage(t);
+  await startLogin(page);
+  const identify = new IdentifyPage(page);
+  await identify.fill({ given: 'Kari', family: 'Nordmann', phone: '+4791230012' });
+  await identify.submit();
+  const verify = new VerifyCodePage(page);
+  await verify.resend();
+  await verify.resend();
+  assert.equal(await verify.resendButton.count(), 0);
+  assert.equal(await page.locator('#change-phone').count(), 0);
+  assert.match(
+    await textOf(page.locator('#no-more-sends')),
+    /^You cannot ask for more codes in this login\./,
+  );
+});
+
+test('resend countdown: the button waits, the polite live region says when it is ready, then it resends', async (t) => {
+  const page = await openPage(t);
+  const refused: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) refused.push(m.text());
+  });
+  await startLogin(page, { phone: '+4791230020', family: 'Berg', given: 'Ola' }, branded);
+  await new IdentifyPage(page).submit();
+  const verify = new VerifyCodePage(page);
+  assert.equal(await verify.resendButton.getAttribute('aria-disabled'), 'true');
+  assert.match(await textOf(verify.resendWait), /^You can ask for the code again in [12] seconds?\.$/);
+  assert.equal(await verify.resendStatus.getAttribute('aria-live'), 'polite');
+  assert.equal(await textOf(verify.resendStatus), '');
+
+  // Enter on the waiting button does nothing: no page load, no SMS.
+  await verify.resendButton.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(200);
+  assert.equal(branded.sms.sent.filter((m) => m.to === '+4791230020').length, 1);
+
+  await page.waitForFunction(
+    () => document.getElementById('resend-button')?.getAttribute('aria-disabled') === null,
+    undefined,
+    { timeout: 5000 },
+  );
+  assert.equal(await textOf(verify.resendStatus), 'You can ask for the code again now.');
+  assert.equal(await verify.resendWait.isVisible(), false);
+  await andLoad(page, () => page.keyboard.press('Enter'));
+  assert.equal(await textOf(page.getByRole('status').first()), 'The code was sent again.');
+  assert.equal(branded.sms.sent.filter((m) => m.to === '+4791230020').length, 2);
+  assert.deepEqual(refused, [], 'the countdown script runs under the page CSP');
+});
+
+test('without JavaScript the resend button works and an early resend gets the wait from the server', async (t) => {
+  const page = await openPage(t, { javaScriptEnabled: false });
+  await startLogin(page, { phone: '+4791230021', family: 'Berg', given: 'Ola' }, branded);
+  await new IdentifyPage(page).submit();
+  const verify = new VerifyCodePage(page);
+  assert.equal(await verify.resendButton.getAttribute('aria-disabled'), null);
+  await verify.resend();
+  assert.match(await textOf(verify.errorSummary), /Wait [12] seconds? before you ask for the code again/);
+  assert.equal(branded.sms.sent.filter((m) => m.to === '+4791230021').length, 1);
+});
+
+test('the service is named and shown from its metadata, the IdP from its settings; nothing loads from elsewhere', async (t) => {
+  const page = await openPage(t);
+  const requested: string[] = [];
+  page.on('request', (r) => requested.push(r.url()));
+  await startLogin(page, { locale: 'sv_SE' }, branded);
+  assert.equal(await textOf(page.locator('.brand-name')), BRAND.name);
+  assert.match(await page.title(), new RegExp(`– ${BRAND.name}$`));
+  assert.equal(
+    await page.locator('.brand').evaluate((el) => getComputedStyle(el).backgroundColor),
+    'rgb(90, 45, 130)',
+    'IDP_BRAND_COLOR through the --brand CSS variable',
+  );
+  assert.equal(
+    await textOf(page.locator('.sp-name')),
+    'Demotjänsten',
+    'mdui:DisplayName in the page language',
+  );
+  assert.match(await textOf(page.locator('main .lead')), /^Demotjänsten behöver veta vem du är/);
+  for (const selector of ['.brand-logo', '.service-logo']) {
+    const logo = page.locator(selector);
+    assert.equal(await logo.getAttribute('alt'), '', `${selector} is decorative: the name is beside it`);
+    assert.ok((await logo.evaluate((img: HTMLImageElement) => img.naturalWidth)) > 0, `${selector} loaded`);
+  }
+  assert.match(
+    String(await page.locator('.service-logo').getAttribute('src')),
+    /^\/assets\/sp-logo\/[\w-]+$/,
+  );
+  const elsewhere = requested.filter((u) => !u.startsWith(branded.origin));
+  assert.deepEqual(elsewhere, [], 'no external assets, fonts or trackers');
+});
+
+test('an expired login says why and sends the person back to the SP with AuthnFailed; a finished one links there', async (t) => {
+  const page = await openPage(t);
+  await startLogin(page, { phone: '+4791230030', family: 'Berg', given: 'Ola' });
+  await new IdentifyPage(page).submit();
+  const flowUrl = page.url().split('?')[0] as string;
+  await expireFlow(idp, flowUrl);
+  await page.reload();
+  const expired = new ErrorPage(page);
+  assert.equal(await textOf(expired.heading), 'Your login has expired');
+  assert.equal(
+    await textOf(expired.message),
+    'For your security, a login must be finished within 30 minutes. Nothing has been sent to 127.0.0.1.',
+  );
+  assert.equal(await textOf(expired.backToSp), 'Back to 127.0.0.1');
+  await expired.backToSp.click();
+  const result = new DemoResultPage(page);
+  await result.arrive();
+  assert.equal(await textOf(result.heading), 'Not logged in');
+  assert.match(await result.text(), /urn:oasis:names:tc:SAML:2\.0:status:AuthnFailed/);
+
+  // The way back is single use: afterwards the page only says to start again at the service.
+  await page.goto(flowUrl);
+  assert.equal(await textOf(expired.heading), 'Your login has expired');
+  assert.equal(await expired.backToSp.count(), 0);
+  assert.match(await textOf(expired.message), /Go back to the service and start again\./);
+
+  await startLogin(page, { phone: '+4791230031', family: 'Berg', given: 'Ola' });
+  await new IdentifyPage(page).submit();
+  const finishedUrl = page.url().split('?')[0] as string;
+  await finishLogin(page, '+4791230031');
+  await page.goto(finishedUrl);
+  const finished = new ErrorPage(page);
+  assert.equal(await textOf(finished.heading), 'This login is finished');
+  assert.equal(await finished.spLink.getAttribute('href'), `${idp.origin}/`);
+});
+
+test('at 200% zoom and with WCAG text spacing every login screen reflows without sideways scrolling', async (t) => {
+  // A 1280 px wide window at 200% zoom is 640 CSS px (WCAG 1.4.4); text spacing per WCAG 1.4.12.
+  // The spacing is injected as an inline style, which the pages' CSP forbids.
+  const page = await openPage(t, { bypassCSP: true, viewport: { width: 640, height: 400 } });
+  const spacing =
+    '* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; }' +
+    ' p { margin-bottom: 2em !important; }';
+  const check = async (screen: string) => {
+    for (const styled of [false, true]) {
+      if (styled) await page.addStyleTag({ content: spacing });
+      assert.equal(await horizontalOverflow(page), 0, `${screen}${styled ? ' with text spacing' : ''}`);
+    }
+  };
+  await startLogin(page, { locale: 'fi_FI' });
+  await check('identify 2a (Finnish, long words)');
+  const identify = new IdentifyPage(page);
+  await identify.submit();
+  await check('identify 2a with errors');
+  await startLogin(page, { phone: '+4791230040', family: 'Berg', given: 'Ola' }, branded);
+  await check('identify 2c, branded');
+  await identify.submit();
+  await check('verify-code with the countdown');
 });
