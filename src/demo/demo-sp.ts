@@ -24,6 +24,15 @@ export interface DemoSpSettings {
 
 export const DEMO_METADATA_FILE = 'demo-sp.xml';
 
+/** The demo service's name in each language the IdP speaks (plain text: no markup to escape). */
+const DEMO_DISPLAY_NAMES: Readonly<Record<string, string>> = {
+  en: 'Demo service',
+  nb: 'Demotjeneste',
+  sv: 'Demotjänst',
+  da: 'Demotjeneste',
+  fi: 'Esittelypalvelu',
+};
+
 export interface DemoLoginOptions {
   readonly binding: 'redirect' | 'post';
   readonly signed: boolean;
@@ -103,7 +112,12 @@ export class DemoSp {
 
   /** Our metadata as the IdP's admin would register it: unsigned requests allowed, signed ones verified. */
   metadataXml(): string {
-    return this.#unsigned.getMetadata();
+    // samlify writes no mdui; the IdP's pages name the service from mdui:DisplayName (metadata-ui §2.1.2).
+    const names = Object.entries(DEMO_DISPLAY_NAMES)
+      .map(([lang, name]) => `<mdui:DisplayName xml:lang="${lang}">${name}</mdui:DisplayName>`)
+      .join('');
+    const ui = `<Extensions><mdui:UIInfo xmlns:mdui="urn:oasis:names:tc:SAML:metadata:ui">${names}</mdui:UIInfo></Extensions>`;
+    return this.#unsigned.getMetadata().replace(/(<(?:md:)?SPSSODescriptor\b[^>]*>)/, `$1${ui}`);
   }
 
   /** A login request: the URL to redirect to, or the form to post. */

@@ -215,8 +215,8 @@ test('step 3: the code field is labelled, numeric, autofillable; the notice and 
   assert.equal(await page.locator('script').count(), 0, 'no resend wait here, so no script');
   assert.equal(
     await textOf(page.locator('button[name=action][value=cancel]')),
-    'Cancel and go back to 127.0.0.1',
-    'cancel names where it goes (the entityID host: the demo SP has no mdui:DisplayName)',
+    'Cancel and go back to Demo service',
+    'cancel names where it goes (the demo SP mdui:DisplayName)',
   );
   await assertLoggedIn(await finishLogin(page, '+4791230001'), {
     phone: '+4791230001',
@@ -620,9 +620,9 @@ test('an expired login says why and sends the person back to the SP with AuthnFa
   assert.equal(await textOf(expired.heading), 'Your login has expired');
   assert.equal(
     await textOf(expired.message),
-    'For your security, a login must be finished within 30 minutes. Nothing has been sent to 127.0.0.1.',
+    'For your security, a login must be finished within 30 minutes. Nothing has been sent to Demo service.',
   );
-  assert.equal(await textOf(expired.backToSp), 'Back to 127.0.0.1');
+  assert.equal(await textOf(expired.backToSp), 'Back to Demo service');
   await expired.backToSp.click();
   const result = new DemoResultPage(page);
   await result.arrive();

@@ -48,12 +48,18 @@ export async function buildTestIdp(
     ...options.env,
   });
   const sms = new RecordingSmsProvider();
-  const app = await buildApp(config, {
-    sms,
-    store: options.store,
-    ...(options.logStream === undefined ? { logger: false } : { logStream: options.logStream }),
-  });
-  await app.ready();
+  let app: FastifyInstance;
+  try {
+    app = await buildApp(config, {
+      sms,
+      store: options.store,
+      ...(options.logStream === undefined ? { logger: false } : { logStream: options.logStream }),
+    });
+    await app.ready();
+  } catch (error) {
+    if (options.dir === undefined) rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     app,
     config,

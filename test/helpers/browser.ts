@@ -78,7 +78,10 @@ function withUiInfo(xml: string, ui: DemoSpUi): string {
     .join('');
   const logo = ui.logo === undefined ? '' : `<mdui:Logo height="40" width="40">${esc(ui.logo)}</mdui:Logo>`;
   const extensions = `<Extensions><mdui:UIInfo xmlns:mdui="urn:oasis:names:tc:SAML:metadata:ui">${names}${logo}</mdui:UIInfo></Extensions>`;
-  const out = xml.replace(/(<(?:md:)?SPSSODescriptor\b[^>]*>)/, `$1${extensions}`);
+  // The demo SP's own Extensions (its names) are replaced by the ones under test.
+  const out = xml
+    .replace(/<Extensions>.*?<\/Extensions>/, '')
+    .replace(/(<(?:md:)?SPSSODescriptor\b[^>]*>)/, `$1${extensions}`);
   if (out === xml) throw new Error('no SPSSODescriptor in the demo SP metadata');
   return out;
 }
