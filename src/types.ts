@@ -24,6 +24,8 @@ export interface PendingRequest {
   readonly subjectPhone: string | undefined;
   /** Human name of the SP for the pages (mdui:DisplayName, else the entityID host). */
   readonly spDisplayName: string;
+  /** AttributeConsumingServiceIndex of the request: which of the SP's services names the attributes it wants. */
+  readonly attributeServiceIndex?: number;
 }
 
 /** The person the login method identified (seed: "Information about the end user"). */

@@ -104,8 +104,15 @@ export class AuthnRequestReader {
 
     const acs = resolveAcs(sp, {
       url: attr(root, 'AssertionConsumerServiceURL')?.trim(),
-      index: this.#acsIndex(attr(root, 'AssertionConsumerServiceIndex')),
+      index: this.#unsignedShort(
+        attr(root, 'AssertionConsumerServiceIndex'),
+        'AssertionConsumerServiceIndex',
+      ),
     });
+    const attributeServiceIndex = this.#unsignedShort(
+      attr(root, 'AttributeConsumingServiceIndex'),
+      'AttributeConsumingServiceIndex',
+    );
 
     const forceAuthn = xsBoolean(attr(root, 'ForceAuthn'), 'ForceAuthn') ?? false;
     const isPassive = xsBoolean(attr(root, 'IsPassive'), 'IsPassive') ?? false;
@@ -133,6 +140,7 @@ export class AuthnRequestReader {
       spNameQualifier,
       subjectPhone,
       spDisplayName: sp.displayName,
+      ...(attributeServiceIndex === undefined ? {} : { attributeServiceIndex }),
     };
     return { request, refusal, signed };
   }
@@ -163,10 +171,10 @@ export class AuthnRequestReader {
     return querySignature !== undefined || enveloped !== undefined;
   }
 
-  #acsIndex(value: string | undefined): number | undefined {
+  #unsignedShort(value: string | undefined, name: string): number | undefined {
     if (value === undefined) return undefined;
     if (!/^\s*\d{1,5}\s*$/.test(value) || Number(value) > 65535) {
-      throw untrusted('malformed', 'AssertionConsumerServiceIndex is not an unsignedShort');
+      throw untrusted('malformed', `${name} is not an unsignedShort`);
     }
     return Number(value);
   }

@@ -93,9 +93,15 @@ export function defaultAttributeService(services: readonly AttributeService[]): 
 }
 
 /** Names released to the SP: those its RequestedAttributes name (NameFormat basic, unspecified or absent), further
- * limited by the sidecar's `attributes`; undefined when neither limits anything. */
-export function releasedAttributeNames(sp: ServiceProviderEntry): readonly string[] | undefined {
-  const service = defaultAttributeService(sp.attributeServices);
+ * limited by the sidecar's `attributes`; undefined when neither limits anything. The service is the one the request's
+ * AttributeConsumingServiceIndex names, else (an index the metadata lacks, or none) the default one. */
+export function releasedAttributeNames(
+  sp: ServiceProviderEntry,
+  serviceIndex?: number,
+): readonly string[] | undefined {
+  const service =
+    (serviceIndex === undefined ? undefined : sp.attributeServices.find((s) => s.index === serviceIndex)) ??
+    defaultAttributeService(sp.attributeServices);
   const requested =
     service === undefined
       ? undefined
@@ -142,7 +148,7 @@ export function encryptionTarget(sp: ServiceProviderEntry): EncryptionTarget | u
 export function responsePolicy(request: PendingRequest, sp: ServiceProviderEntry): ResponsePolicy {
   return {
     nameIdFormat: nameIdFormatFor(request, sp),
-    attributes: releasedAttributeNames(sp),
+    attributes: releasedAttributeNames(sp, request.attributeServiceIndex),
     encryption: encryptionTarget(sp),
     signingKey: sp.settings.signingKey,
   };

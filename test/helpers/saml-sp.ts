@@ -186,6 +186,7 @@ export interface AuthnRequestOptions {
   readonly destination?: string | null;
   readonly acsUrl?: string;
   readonly acsIndex?: number | string;
+  readonly attributeServiceIndex?: number | string;
   readonly forceAuthn?: boolean | string;
   readonly isPassive?: boolean | string;
   /** NameIDPolicy Format; undefined → a NameIDPolicy without Format (as Shibboleth sends), null → no NameIDPolicy */
@@ -224,6 +225,8 @@ export function authnRequestXml(o: AuthnRequestOptions): string {
         Destination: o.destination === null ? undefined : (o.destination ?? TEST_SSO_URL),
         AssertionConsumerServiceURL: o.acsUrl,
         AssertionConsumerServiceIndex: o.acsIndex === undefined ? undefined : String(o.acsIndex),
+        AttributeConsumingServiceIndex:
+          o.attributeServiceIndex === undefined ? undefined : String(o.attributeServiceIndex),
         ForceAuthn: asXsBoolean(o.forceAuthn),
         IsPassive: asXsBoolean(o.isPassive),
         ProtocolBinding: o.protocolBinding === undefined ? Binding.post : (o.protocolBinding ?? undefined),

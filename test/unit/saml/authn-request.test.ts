@@ -230,6 +230,19 @@ describe('happy paths', () => {
     await reader.read(redirectInput(redirectQuery(openRequest({ destination: null }))), new Date());
   });
 
+  test('AttributeConsumingServiceIndex is carried to the response policy; a non-number is malformed', async () => {
+    const { reader } = makeReader();
+    const { request } = await reader.read(
+      redirectInput(redirectQuery(openRequest({ attributeServiceIndex: '2' }))),
+      new Date(),
+    );
+    assert.equal(request.attributeServiceIndex, 2);
+    await assert.rejects(
+      reader.read(redirectInput(redirectQuery(openRequest({ attributeServiceIndex: 'two' }))), new Date()),
+      (error: unknown) => error instanceof UntrustedRequestError && error.reason === 'malformed',
+    );
+  });
+
   test('ForceAuthn="1" and IsPassive="true" are read as xs:boolean', async () => {
     const { reader } = makeReader();
     const xml = openRequest({ forceAuthn: '1', isPassive: 'true' });

@@ -166,6 +166,15 @@ describe('attributes released', () => {
     ]);
   });
 
+  test("the request's AttributeConsumingServiceIndex picks the service; an index the metadata lacks falls back", () => {
+    const services = service(0, 'true', [['SURNAME']]) + service(5, undefined, [['PHONE_NUMBER'], ['PID']]);
+    const sp = entry(metadata({ services }));
+    assert.deepEqual(releasedAttributeNames(sp, 5), ['PHONE_NUMBER', 'PID']);
+    assert.deepEqual(releasedAttributeNames(sp, 0), ['SURNAME']);
+    assert.deepEqual(releasedAttributeNames(sp, 9), ['SURNAME']);
+    assert.deepEqual(releasedAttributeNames(sp), ['SURNAME']);
+  });
+
   test('the sidecar list limits further, and alone when the metadata requests nothing', () => {
     const services = service(0, undefined, [['SURNAME'], ['PHONE_NUMBER']]);
     assert.deepEqual(
