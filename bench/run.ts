@@ -125,7 +125,9 @@ async function run(label: string, inner: Store): Promise<void> {
   console.log(`\n${label}`);
   console.log(`  logins                      ${LOGINS}`);
   console.log(`  store calls / login         ${(store.calls / LOGINS).toFixed(1)}`);
-  console.log(`  store round trips / login   ${(store.roundTrips / LOGINS).toFixed(1)} (concurrent calls share one)`);
+  console.log(
+    `  store round trips / login   ${(store.roundTrips / LOGINS).toFixed(1)} (concurrent calls share one)`,
+  );
   console.log(`  flow record, largest        ${maxFlow} bytes`);
   console.log(`  all keys of one flow        ${perFlowBytes.toFixed(0)} bytes (goal: under 1 KB)`);
   console.log(`  wall time / login           ${((wall / LOGINS) * 1000).toFixed(2)} ms`);
