@@ -103,6 +103,8 @@ export interface Config {
   readonly otpFailureDelayAfter: number;
   /** The longest of those waits, seconds (`OTP_FAILURE_DELAY_MAX_SECONDS`). */
   readonly otpFailureDelayMaxSeconds: number;
+  /** Login flows started from one client address per hour (`FLOW_MAX_PER_IP`); each holds store memory. */
+  readonly flowMaxPerIp: number;
   /** Fastify `trustProxy`: false, true, a hop count or a proxy list (`TRUST_PROXY`). */
   readonly trustProxy: boolean | number | string;
   /** Lifetime of a login flow in seconds (`FLOW_TTL_SECONDS`). */
@@ -182,6 +184,7 @@ const KNOWN_KEYS = new Set([
   'OTP_MAX_FAILURES_PER_PHONE',
   'OTP_FAILURE_DELAY_AFTER',
   'OTP_FAILURE_DELAY_MAX_SECONDS',
+  'FLOW_MAX_PER_IP',
   'TRUST_PROXY',
   'FLOW_TTL_SECONDS',
   'CLOCK_SKEW_SECONDS',
@@ -377,6 +380,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     otpMaxFailuresPerPhone: int('OTP_MAX_FAILURES_PER_PHONE', 10, 1, 100),
     otpFailureDelayAfter: int('OTP_FAILURE_DELAY_AFTER', 5, 1, 100),
     otpFailureDelayMaxSeconds: int('OTP_FAILURE_DELAY_MAX_SECONDS', 900, 1, 86400),
+    flowMaxPerIp: int('FLOW_MAX_PER_IP', 300, 1, 1_000_000),
     trustProxy,
     flowTtlSeconds: Math.max(flowTtlSeconds, otpTtlSeconds),
     clockSkewSeconds: int('CLOCK_SKEW_SECONDS', 60, 0, 600),

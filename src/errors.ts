@@ -67,6 +67,16 @@ export class FlowError extends Error {
   }
 }
 
+/** Too many requests from one client address: a 429 page saying when to try again; nothing stored. */
+export class TooManyRequestsError extends Error {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message);
+    this.name = 'TooManyRequestsError';
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
 /** The shared store cannot be reached: a 503 page, nothing half-written. */
 export class StoreUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

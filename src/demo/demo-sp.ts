@@ -24,6 +24,9 @@ export interface DemoSpSettings {
 
 export const DEMO_METADATA_FILE = 'demo-sp.xml';
 
+/** Request IDs the demo remembers at most, for its InResponseTo check. */
+export const MAX_PENDING_REQUESTS = 1000;
+
 /** The demo service's name in each language the IdP speaks (plain text: no markup to escape). */
 const DEMO_DISPLAY_NAMES: Readonly<Record<string, string>> = {
   en: 'Demo service',
@@ -140,6 +143,11 @@ export class DemoSp {
   #remember(id: string): void {
     const now = Date.now();
     for (const [old, at] of this.#pending) if (now - at > 30 * 60_000) this.#pending.delete(old);
+    // Anyone can ask /demo/login for requests: past the cap the oldest is forgotten, so memory stays bounded.
+    for (const old of this.#pending.keys()) {
+      if (this.#pending.size < MAX_PENDING_REQUESTS) break;
+      this.#pending.delete(old);
+    }
     this.#pending.set(id, now);
   }
 

@@ -54,7 +54,11 @@ export function registerDemoSp(app: FastifyInstance, demo: DemoSp): void {
   });
 
   app.post('/demo/acs', async (request, reply) => {
-    const body = (request.body ?? {}) as Record<string, string>;
+    // Only text fields: a JSON body could carry numbers or objects where a form only has text.
+    const body: Record<string, string> = {};
+    for (const [name, value] of Object.entries(request.body ?? {})) {
+      if (typeof value === 'string') body[name] = value;
+    }
     const result = await demo.readResponse(body);
     request.log.info({ event: 'demo.response', ok: result.ok, status: result.status }, 'demo.response');
     return renderPage(reply, 'demo-result', 'en', {

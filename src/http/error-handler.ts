@@ -1,7 +1,7 @@
 // Turns every error into a plain page with a reference id (never a stack trace), with the status its class sets.
 
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { FlowError, StoreUnavailableError, UntrustedRequestError } from '../errors.ts';
+import { FlowError, StoreUnavailableError, TooManyRequestsError, UntrustedRequestError } from '../errors.ts';
 import { type Locale, type MessageKey, negotiateLocale, translate } from '../i18n/index.ts';
 import { renderPage } from './views.ts';
 
@@ -9,6 +9,7 @@ interface ErrorPage {
   readonly status: number;
   readonly heading: MessageKey;
   readonly message: MessageKey;
+  readonly vars?: Readonly<Record<string, string | number>>;
 }
 
 function pageFor(error: unknown): ErrorPage {
@@ -22,6 +23,15 @@ function pageFor(error: unknown): ErrorPage {
     if (error.kind === 'forbidden')
       return { status: 403, heading: 'error.heading', message: 'error.forbidden' };
     return { status: 410, heading: 'error.expiredHeading', message: 'error.expired' };
+  }
+  if (error instanceof TooManyRequestsError) {
+    const minutes = Math.max(1, Math.ceil(error.retryAfterSeconds / 60));
+    return {
+      status: 429,
+      heading: 'error.heading',
+      message: 'error.tooManyLogins',
+      vars: { count: minutes },
+    };
   }
   if (error instanceof StoreUnavailableError) {
     return { status: 503, heading: 'error.unavailableHeading', message: 'error.unavailable' };
@@ -55,7 +65,7 @@ export function sendErrorPage(
     reply,
     'error',
     locale,
-    { title: heading, heading, message: translate(locale, page.message), reference: request.id },
+    { title: heading, heading, message: translate(locale, page.message, page.vars), reference: request.id },
     page.status,
   );
 }
@@ -70,6 +80,7 @@ export function registerErrorHandler(app: FastifyInstance, fallbackLocale: Local
       const reason = error instanceof UntrustedRequestError ? error.reason : undefined;
       request.log.warn({ error: name, reason, detail: (error as Error).message }, 'request refused');
     }
+    if (error instanceof TooManyRequestsError) reply.header('retry-after', String(error.retryAfterSeconds));
     return sendErrorPage(request, reply, page, fallbackLocale);
   });
   app.setNotFoundHandler((request, reply) =>

@@ -44,6 +44,8 @@ export class SpAnswer {
     locale: Locale,
     existing?: SsoSession,
   ): Promise<FastifyReply> {
+    // Before the session records this SP: a refused recipient gets nothing and joins nothing.
+    this.#responses.checkRecipient(request);
     const now = new Date();
     // The SP's metadata names the format when the request did not (saml/sp-policy.ts).
     const nameIdFormat = this.#responses.nameIdFormatFor(request);

@@ -156,6 +156,10 @@ export const da = {
     one: 'Der er sendt for mange koder til dette nummer i dag. Prøv igen om {count} time',
     other: 'Der er sendt for mange koder til dette nummer i dag. Prøv igen om {count} timer',
   },
+  'error.tooManyLogins': {
+    one: 'For mange logins er startet fra dit netværk. Prøv igen om {count} minut',
+    other: 'For mange logins er startet fra dit netværk. Prøv igen om {count} minutter',
+  },
   'error.ipRate': {
     one: 'Der er bedt om for mange koder fra dit netværk. Prøv igen om {count} minut',
     other: 'Der er bedt om for mange koder fra dit netværk. Prøv igen om {count} minutter',

@@ -162,6 +162,10 @@ export const en = {
     one: 'Too many codes have been sent to this number today. Try again in {count} hour',
     other: 'Too many codes have been sent to this number today. Try again in {count} hours',
   },
+  'error.tooManyLogins': {
+    one: 'Too many logins have been started from your network. Try again in {count} minute',
+    other: 'Too many logins have been started from your network. Try again in {count} minutes',
+  },
   'error.ipRate': {
     one: 'Too many codes have been asked for from your network. Try again in {count} minute',
     other: 'Too many codes have been asked for from your network. Try again in {count} minutes',

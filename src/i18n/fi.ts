@@ -156,6 +156,10 @@ export const fi = {
     one: 'Tähän numeroon on lähetetty tänään liian monta koodia. Yritä uudelleen {count} tunnin kuluttua',
     other: 'Tähän numeroon on lähetetty tänään liian monta koodia. Yritä uudelleen {count} tunnin kuluttua',
   },
+  'error.tooManyLogins': {
+    one: 'Verkostasi on aloitettu liian monta kirjautumista. Yritä uudelleen {count} minuutin kuluttua',
+    other: 'Verkostasi on aloitettu liian monta kirjautumista. Yritä uudelleen {count} minuutin kuluttua',
+  },
   'error.ipRate': {
     one: 'Verkostasi on pyydetty liian monta koodia. Yritä uudelleen {count} minuutin kuluttua',
     other: 'Verkostasi on pyydetty liian monta koodia. Yritä uudelleen {count} minuutin kuluttua',

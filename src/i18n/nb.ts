@@ -155,6 +155,10 @@ export const nb = {
     one: 'Det er sendt for mange koder til dette nummeret i dag. Prøv igjen om {count} time',
     other: 'Det er sendt for mange koder til dette nummeret i dag. Prøv igjen om {count} timer',
   },
+  'error.tooManyLogins': {
+    one: 'For mange innlogginger er startet fra nettverket ditt. Prøv igjen om {count} minutt',
+    other: 'For mange innlogginger er startet fra nettverket ditt. Prøv igjen om {count} minutter',
+  },
   'error.ipRate': {
     one: 'Det er bedt om for mange koder fra nettverket ditt. Prøv igjen om {count} minutt',
     other: 'Det er bedt om for mange koder fra nettverket ditt. Prøv igjen om {count} minutter',

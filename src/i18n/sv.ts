@@ -155,6 +155,10 @@ export const sv = {
     one: 'För många koder har skickats till det här numret i dag. Försök igen om {count} timme',
     other: 'För många koder har skickats till det här numret i dag. Försök igen om {count} timmar',
   },
+  'error.tooManyLogins': {
+    one: 'För många inloggningar har startats från ditt nätverk. Försök igen om {count} minut',
+    other: 'För många inloggningar har startats från ditt nätverk. Försök igen om {count} minuter',
+  },
   'error.ipRate': {
     one: 'För många koder har begärts från ditt nätverk. Försök igen om {count} minut',
     other: 'För många koder har begärts från ditt nätverk. Försök igen om {count} minuter',

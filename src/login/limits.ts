@@ -29,6 +29,8 @@ export interface LimitSettings {
   readonly otpFailureDelayAfter: number;
   /** Longest such wait, seconds (`OTP_FAILURE_DELAY_MAX_SECONDS`). */
   readonly otpFailureDelayMaxSeconds: number;
+  /** Login flows started from one client address per hour (`FLOW_MAX_PER_IP`): each holds store memory. */
+  readonly flowMaxPerIp: number;
 }
 
 /** Why a send is refused; each maps to a translated message. */
@@ -192,6 +194,16 @@ export class Limits {
     const failures = (await this.#store.get<number>(key)) ?? 0;
     if (failures < this.#settings.otpMaxFailuresPerPhone) return undefined;
     return { reason: 'phone-locked', retryAfterSeconds: await this.#retryAfter(key, DAY) };
+  }
+
+  /**
+   * Counts one new login flow for the client address, or refuses it with when to try again. Every flow holds store
+   * memory for its lifetime, so an unbounded number of starts would exhaust the store.
+   */
+  async chargeFlowStart(clientIp: string): Promise<Refusal<'flow-rate'> | undefined> {
+    const key = `flows:ip:${this.#digest('ip', addressKey(clientIp))}`;
+    if ((await this.#store.increment(key, HOUR)) <= this.#settings.flowMaxPerIp) return undefined;
+    return { reason: 'flow-rate', retryAfterSeconds: await this.#retryAfter(key, HOUR) };
   }
 
   /** Sends used by this flow so far. */

@@ -1,7 +1,7 @@
 // The nets_sms login: turns a pending request into an identity through steps 1, 2a–2d and 3 of the seed.
 
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { FlowError, SamlStatus, SamlStatusError } from '../errors.ts';
+import { FlowError, SamlStatus, SamlStatusError, TooManyRequestsError } from '../errors.ts';
 import { type Locale, negotiateLocale } from '../i18n/index.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { type SmsProvider, SmsError } from '../sms/sms-provider.ts';
@@ -29,6 +29,8 @@ export interface LoginSettings extends LimitSettings {
   readonly defaultLocale: Locale;
   /** DEFAULT_PHONE_COUNTRY (see phoneCountryFor). */
   readonly defaultPhoneCountry?: string;
+  /** SMS_WEBHOOK_TIMEOUT_MS: the longest one send may take; a flow's send lock outlives it. */
+  readonly smsWebhookTimeoutMs?: number;
 }
 
 export interface LoginDeps {
@@ -48,6 +50,8 @@ export interface StartInput {
   readonly acceptLanguage: string | undefined;
   readonly spDefaultLocale: string | undefined;
   readonly offeredEids: readonly string[];
+  /** The client address, for the limit on flow starts. */
+  readonly clientIp: string;
 }
 
 /** A field-level or form-level problem, as a message key with its placeholders. */
@@ -159,6 +163,14 @@ export class LoginService {
    * cannot use, so the SP hears why (CONTRACT.md §4).
    */
   async start(input: StartInput): Promise<Flow> {
+    const refused = await this.#limits.chargeFlowStart(input.clientIp);
+    if (refused !== undefined) {
+      this.#onEvent('login.refused', { reason: refused.reason, retryAfter: refused.retryAfterSeconds });
+      throw new TooManyRequestsError(
+        'too many logins started from this address',
+        refused.retryAfterSeconds ?? 3600,
+      );
+    }
     const forced = readForcedEid(input.params.forcepkivendor);
     if (forced !== undefined && !input.offeredEids.includes(forced)) {
       throw new SamlStatusError(
@@ -374,8 +386,10 @@ export class LoginService {
   ): Promise<{ flow: Flow } | { problem: Problem }> {
     const now = this.#now();
     const phone = flow.phone as string;
-    // One send at a time per flow: a double submit must not send two different codes.
-    if (!(await this.#store.setIfAbsent(`{${flow.id}}:sending`, 1, 15))) {
+    // One send at a time per flow: a double submit must not send two different codes. The lock outlives the
+    // slowest send the gateway setting allows, so it cannot lapse while a send is still under way.
+    const lockSeconds = Math.max(15, Math.ceil((this.#settings.smsWebhookTimeoutMs ?? 0) / 1000) + 10);
+    if (!(await this.#store.setIfAbsent(`{${flow.id}}:sending`, 1, lockSeconds))) {
       return { problem: { key: 'error.busy' } };
     }
     try {

@@ -97,6 +97,10 @@ export class AuthnRequestReader {
     }
 
     const destination = attr(root, 'Destination');
+    // SAML bindings §3.4.5.2, §3.5.5.2: a signed message names where it was sent, so it cannot be replayed here.
+    if (destination === undefined && signed) {
+      throw untrusted('bad-destination', `${sp.entityId}: a signed AuthnRequest has no Destination`);
+    }
     if (destination !== undefined && stripQuery(destination.trim()) !== stripQuery(input.endpointUrl)) {
       throw untrusted('bad-destination', `${sp.entityId}: Destination is not this SSO endpoint`);
     }

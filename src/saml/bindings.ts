@@ -133,9 +133,12 @@ function checkRelayState(relayState: string | undefined, limits: DecodeLimits): 
 }
 
 function singleField(form: SsoHttpInput['form'], name: string): string | undefined {
-  const v = form[name];
+  const v: unknown = form[name];
   if (Array.isArray(v))
     throw new UntrustedRequestError('malformed', `form field ${name} appears more than once`);
+  // A JSON body can carry numbers, objects or booleans where a form only has text.
+  if (v !== undefined && typeof v !== 'string')
+    throw new UntrustedRequestError('malformed', `form field ${name} is not text`);
   return v;
 }
 

@@ -156,6 +156,10 @@ export class LogoutReader {
     }
 
     const destination = attr(root, 'Destination');
+    // SAML bindings §3.4.5.2, §3.5.5.2: a signed message names where it was sent, so it cannot be replayed here.
+    if (destination === undefined && signed) {
+      throw untrusted('bad-destination', `${sp.entityId}: a signed ${expected} has no Destination`);
+    }
     if (destination !== undefined && stripQuery(destination.trim()) !== stripQuery(input.endpointUrl)) {
       throw untrusted('bad-destination', `${sp.entityId}: Destination is not this SLO endpoint`);
     }
@@ -216,6 +220,17 @@ export class LogoutReader {
     if (nameIdElement === undefined || nameId === '') {
       throw untrusted('malformed', `${sp.entityId}: the LogoutRequest names no NameID`);
     }
+    const sessionIndexes = childrenNamed(root, Ns.protocol, 'SessionIndex')
+      .map(text)
+      .filter((s) => s !== '');
+    // SAML profiles §4.4.4.1 wants it signed. Unsigned, only a SessionIndex we gave this SP shows it comes from the
+    // SP: without one it would end whatever session the browser's cookie holds, on a NameID that may be a phone.
+    if (!signed && sessionIndexes.length === 0) {
+      throw untrusted(
+        'signature-required',
+        `${sp.entityId}: an unsigned LogoutRequest must name a SessionIndex`,
+      );
+    }
     return {
       kind: 'request',
       spEntityId: sp.entityId,
@@ -223,9 +238,7 @@ export class LogoutReader {
       nameId,
       nameIdFormat: attr(nameIdElement, 'Format')?.trim() || undefined,
       spNameQualifier: attr(nameIdElement, 'SPNameQualifier')?.trim() || undefined,
-      sessionIndexes: childrenNamed(root, Ns.protocol, 'SessionIndex')
-        .map(text)
-        .filter((s) => s !== ''),
+      sessionIndexes,
       relayState: message.relayState,
       binding,
       signed,

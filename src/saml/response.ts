@@ -1,6 +1,6 @@
 // Builds the signed SAML Responses we post to an SP: a successful login (CONTRACT.md §4) or a status error.
 
-import type { SamlStatusError } from '../errors.ts';
+import { type SamlStatusError, UntrustedRequestError } from '../errors.ts';
 import type { Identity, NameIdFormat, PendingRequest } from '../types.ts';
 import { identityAttributes } from './attributes.ts';
 import { encryptAssertion } from './encrypt.ts';
@@ -9,7 +9,7 @@ import type { IdpKeys } from './keys.ts';
 import { nameIdFormatUrn } from './name-id.ts';
 import type { ServiceProviderEntry } from './sp-metadata.ts';
 import { nameIdFormatFor, type ResponsePolicy, responsePolicy } from './sp-policy.ts';
-import { AttrNameFormatBasic, AuthnContextClass, BearerMethod, Ns, StatusSuccess } from './urn.ts';
+import { AttrNameFormatBasic, AuthnContextClass, BearerMethod, Binding, Ns, StatusSuccess } from './urn.ts';
 import { newSamlId, samlTime } from './values.ts';
 import { signElement } from './template-signer.ts';
 import { el, renderXml, type XmlElement } from './xml-writer.ts';
@@ -160,7 +160,28 @@ export class ResponseBuilder {
     );
   }
 
+  /**
+   * Throws UntrustedRequestError unless the SP is still trusted and still lists `request.acsUrl` as an HTTP-POST
+   * ACS: a login begun before its metadata changed must not answer an SP or ACS the metadata no longer names
+   * (CONTRACT.md §4). Without `lookupSp` there is nothing to check against.
+   */
+  checkRecipient(request: PendingRequest): void {
+    const lookup = this.#opts.lookupSp;
+    if (lookup === undefined) return;
+    const sp = lookup(request.spEntityId);
+    if (sp === undefined) {
+      throw new UntrustedRequestError('unknown-sp', `${request.spEntityId}: no longer a trusted SP`);
+    }
+    if (!sp.acs.some((a) => a.binding === Binding.post && a.url === request.acsUrl)) {
+      throw new UntrustedRequestError(
+        'acs-not-in-metadata',
+        `${sp.entityId}: the ACS of this login is no longer in the metadata`,
+      );
+    }
+  }
+
   #policy(request: PendingRequest): ResponsePolicy | undefined {
+    this.checkRecipient(request);
     const sp = this.#opts.lookupSp?.(request.spEntityId);
     return sp === undefined ? undefined : responsePolicy(request, sp);
   }

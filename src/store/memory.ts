@@ -1,5 +1,6 @@
 // In-process Store for a single IdP process: keeps JSON strings so it fails the way Redis would.
 
+import { StoreUnavailableError } from '../errors.ts';
 import type { Store } from './store.ts';
 
 interface Entry {
@@ -7,14 +8,20 @@ interface Entry {
   readonly expiresAt: number;
 }
 
-/** The zero-setup default store. `now` is injectable so tests can move time. */
+/**
+ * The zero-setup default store. `now` is injectable so tests can move time. At most `maxKeys` live keys (default one
+ * million, a few hundred MB): past that a write fails as the store being unavailable (a 503 page) rather than the
+ * process running out of memory.
+ */
 export class MemoryStore implements Store {
   readonly #entries = new Map<string, Entry>();
   readonly #now: () => number;
   readonly #sweeper: NodeJS.Timeout;
+  readonly #maxKeys: number;
 
-  constructor(options: { now?: () => number; sweepIntervalMs?: number } = {}) {
+  constructor(options: { now?: () => number; sweepIntervalMs?: number; maxKeys?: number } = {}) {
     this.#now = options.now ?? Date.now;
+    this.#maxKeys = options.maxKeys ?? 1_000_000;
     this.#sweeper = setInterval(() => this.#sweep(), options.sweepIntervalMs ?? 60_000);
     this.#sweeper.unref();
   }
@@ -36,6 +43,10 @@ export class MemoryStore implements Store {
 
   #write(key: string, value: unknown, ttlSeconds: number): void {
     if (!(ttlSeconds > 0)) throw new RangeError(`TTL must be positive (key ${key})`);
+    if (this.#entries.size >= this.#maxKeys && !this.#entries.has(key)) {
+      this.#sweep();
+      if (this.#entries.size >= this.#maxKeys) throw new StoreUnavailableError('memory store is full');
+    }
     this.#entries.set(key, { json: JSON.stringify(value), expiresAt: this.#now() + ttlSeconds * 1000 });
   }
 

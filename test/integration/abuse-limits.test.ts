@@ -390,3 +390,34 @@ describe('numbers', () => {
     assert.match(text, /\n\n@idp\.example\.test #\d{6}$/);
   });
 });
+
+describe('store exhaustion', () => {
+  let idp: TestIdp;
+  before(async () => {
+    idp = await buildTestIdp({ sps: { sp: sp.metadataXml }, env: { FLOW_MAX_PER_IP: '2' } });
+  });
+  after(() => idp.close());
+
+  test('login flooding: starts past FLOW_MAX_PER_IP from one address get 429 with when to retry, others go on', async () => {
+    const start = (ip: string) =>
+      idp.app.inject({
+        method: 'GET',
+        url: `/saml/sso?${redirectQuery(authnRequestXml({ issuer: sp.entityId, destination: SSO }))}`,
+        remoteAddress: ip,
+        headers: { 'accept-language': 'en' },
+      });
+    assert.equal((await start('198.51.100.7')).statusCode, 303);
+    assert.equal((await start('198.51.100.7')).statusCode, 303);
+    const refused = await start('198.51.100.7');
+    assert.equal(refused.statusCode, 429);
+    assert.equal(refused.headers.location, undefined, 'no flow was opened');
+    assert.ok(Number(refused.headers['retry-after']) > 3000, String(refused.headers['retry-after']));
+    assert.match(
+      refused.body,
+      /Too many logins have been started from your network\. Try again in 60 minutes/,
+    );
+    assert.match(refused.body, /class="reference"/);
+    assert.doesNotMatch(refused.body, /SAMLResponse/);
+    assert.equal((await start('198.51.100.8')).statusCode, 303, 'another address is not affected');
+  });
+});

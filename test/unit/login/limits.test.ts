@@ -30,6 +30,7 @@ const DEFAULTS: LimitSettings = {
   otpMaxFailuresPerPhone: 10,
   otpFailureDelayAfter: 5,
   otpFailureDelayMaxSeconds: 900,
+  flowMaxPerIp: 300,
 };
 
 /** A memory store whose clock the test moves, remembering every key written. */
@@ -294,4 +295,16 @@ describe('guessing across flows', () => {
     assert.equal(await limits.wrongCodes(flow), 2);
     assert.equal(await limits.wrongCodes(newFlow()), 0);
   });
+});
+
+it('flow starts are counted per client address for an hour; past the limit the refusal says when to retry', async () => {
+  const store = new MemoryStore();
+  const limits = new Limits(store, { ...DEFAULTS, flowMaxPerIp: 2 }, SECRET);
+  assert.equal(await limits.chargeFlowStart('192.0.2.1'), undefined);
+  assert.equal(await limits.chargeFlowStart('192.0.2.1'), undefined);
+  const refused = await limits.chargeFlowStart('192.0.2.1');
+  assert.equal(refused?.reason, 'flow-rate');
+  assert.ok((refused?.retryAfterSeconds ?? 0) > HOUR - 5);
+  assert.equal(await limits.chargeFlowStart('2001:db8::1'), undefined, 'another address has its own count');
+  await store.close();
 });
