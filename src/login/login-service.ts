@@ -398,15 +398,7 @@ export class LoginService {
       if (current === undefined) throw new FlowError('expired', 'login flow not found or expired');
       if (current.step !== flow.step || current.lastSentAt !== flow.lastSentAt) return { flow: current };
       const refusal = await this.#limits.chargeSend(flow.id, phone, clientIp, this.#settings.flowTtlSeconds);
-      if (refusal !== undefined) {
-        this.#onEvent('otp.refused', {
-          flow: flow.id,
-          reason: refusal.reason,
-          retryAfter: refusal.retryAfterSeconds,
-          phone,
-        });
-        return { problem: refusalProblem(refusal) };
-      }
+      if (refusal !== undefined) return { problem: this.#refused(flow, phone, refusal) };
       const reuse = resend && codeIsLive(flow, now) && flow.codeNonce !== undefined;
       const nonce = reuse ? (flow.codeNonce as string) : randomBytes(16).toString('base64url');
       const code = deriveCode(this.#secret, flow.id, nonce);
@@ -457,13 +449,7 @@ export class LoginService {
     const phone = flow.phone as string;
     const refusal = await this.#limits.beginGuess(phone);
     if (refusal !== undefined) {
-      this.#onEvent('otp.refused', {
-        flow: flow.id,
-        reason: refusal.reason,
-        retryAfter: refusal.retryAfterSeconds,
-        phone,
-      });
-      return { kind: 'invalid', flow, problems: { code: refusalProblem(refusal) }, values };
+      return { kind: 'invalid', flow, problems: { code: this.#refused(flow, phone, refusal) }, values };
     }
     try {
       // Under the number's guess lock, read the flow again: a racing request may have ended it or sent a new code.
@@ -511,6 +497,17 @@ export class LoginService {
       flow: done,
       identity: { phone, givenName: flow.givenName as string, familyName: flow.familyName as string },
     };
+  }
+
+  /** Logs a limit's refusal and turns it into the message the form shows. */
+  #refused(flow: Flow, phone: string, refusal: Parameters<typeof refusalProblem>[0]): Problem {
+    this.#onEvent('otp.refused', {
+      flow: flow.id,
+      reason: refusal.reason,
+      retryAfter: refusal.retryAfterSeconds,
+      phone,
+    });
+    return refusalProblem(refusal);
   }
 
   /** Ends a flow that will not produce an identity; later visits see "finished". */
