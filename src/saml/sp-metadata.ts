@@ -10,6 +10,7 @@ import {
   optionalChild,
   text,
   xsBoolean,
+  xsDateTime,
 } from './dom.ts';
 import { parseXmlStrict } from './xml-guard.ts';
 import { Ns, SAML_PROTOCOL } from './urn.ts';
@@ -88,6 +89,8 @@ export interface ServiceProviderEntry {
   /** from optional sidecar <file>.json next to <file>.xml */
   readonly settings: SpSettings;
   readonly sourceFile: string;
+  /** the earliest validUntil of the descriptor and its groups; past it the SP is not trusted */
+  readonly validUntil?: Date;
 }
 
 /** Settings an SP gets without a sidecar file. */
@@ -277,6 +280,7 @@ function readEntity(ed: Element, sourceFile: string): ServiceProviderEntry | und
     ...(ui.logoUrl === undefined ? {} : { logoUrl: ui.logoUrl }),
     settings: DEFAULT_SP_SETTINGS,
     sourceFile,
+    ...validUntilOf(ed),
   };
   if (entry.acs.length === 0)
     throw new Error(`${entityId}: the SPSSODescriptor lists no AssertionConsumerService`);
@@ -284,6 +288,19 @@ function readEntity(ed: Element, sourceFile: string): ServiceProviderEntry | und
     throw new Error(`${entityId}: AuthnRequestsSigned is on but no signing certificate is listed`);
   }
   return Object.freeze(entry);
+}
+
+/** The earliest validUntil of the descriptor and the groups around it (metadata §2.3.1: past it, do not use). */
+function validUntilOf(ed: Element): { validUntil?: Date } {
+  let earliest: Date | undefined;
+  for (let node: Node | null = ed; node !== null && node.nodeType === 1; node = node.parentNode) {
+    const raw = attr(node as Element, 'validUntil');
+    if (raw === undefined) continue;
+    const until = xsDateTime(raw);
+    if (until === undefined) throw new Error(`validUntil "${raw.slice(0, 40)}" is not an xs:dateTime`);
+    if (earliest === undefined || until < earliest) earliest = until;
+  }
+  return earliest === undefined ? {} : { validUntil: earliest };
 }
 
 function collectEntities(node: Element, out: Element[]): void {

@@ -89,8 +89,10 @@ export class SpRegistry {
   }
 
   /** The SP with this entityID, or undefined when it is not trusted. */
-  get(entityId: string): ServiceProviderEntry | undefined {
-    return this.#byEntity.get(entityId);
+  get(entityId: string, now: Date = new Date()): ServiceProviderEntry | undefined {
+    const sp = this.#byEntity.get(entityId);
+    // Metadata past its validUntil must not be used (metadata §2.3.1): the SP is unknown until it is renewed.
+    return sp?.validUntil !== undefined && sp.validUntil <= now ? undefined : sp;
   }
 
   /** Every trusted SP. */
@@ -184,6 +186,12 @@ export class SpRegistry {
         if (earlier !== undefined) {
           onProblem?.(path, `${entry.entityId} is already described in ${earlier.sourceFile}; ignored here`);
           continue;
+        }
+        if (entry.validUntil !== undefined && entry.validUntil <= new Date()) {
+          onProblem?.(
+            path,
+            `${entry.entityId}: the metadata expired at ${entry.validUntil.toISOString()} (validUntil)`,
+          );
         }
         byEntity.set(entry.entityId, entry);
       }

@@ -259,3 +259,42 @@ describe('SpRegistry', () => {
     }
   });
 });
+
+describe('validUntil', () => {
+  const withValidUntil = (xml: string, element: string, until: Date) =>
+    xml.replace(new RegExp(`<md:${element}\\b`), `$& validUntil="${until.toISOString()}"`);
+
+  test('an SP whose metadata (or the group around it) is past validUntil is not trusted, and is reported', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'nsi-valid-until-'));
+    try {
+      const past = new Date(Date.now() - 60_000);
+      const future = new Date(Date.now() + 86_400_000);
+      await writeFile(
+        join(dir, 'expired.xml'),
+        withValidUntil(spMetadataXml({ entityId: 'https://expired.example/sp' }), 'EntityDescriptor', past),
+      );
+      await writeFile(
+        join(dir, 'fresh.xml'),
+        withValidUntil(spMetadataXml({ entityId: 'https://fresh.example/sp' }), 'EntityDescriptor', future),
+      );
+      await writeFile(
+        join(dir, 'group.xml'),
+        withValidUntil(
+          entitiesMetadataXml([{ entityId: 'https://grouped.example/sp' }]),
+          'EntitiesDescriptor',
+          past,
+        ),
+      );
+      const problems: string[] = [];
+      const registry = await SpRegistry.load(dir, { onProblem: (_file, message) => problems.push(message) });
+      assert.equal(registry.get('https://expired.example/sp'), undefined);
+      assert.equal(registry.get('https://grouped.example/sp'), undefined);
+      assert.equal(registry.get('https://fresh.example/sp')?.validUntil?.toISOString(), future.toISOString());
+      assert.equal(registry.get('https://fresh.example/sp', new Date(future.getTime() + 1)), undefined);
+      assert.equal(problems.filter((p) => /expired at .*\(validUntil\)/.test(p)).length, 2);
+      registry.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
