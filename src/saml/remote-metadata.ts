@@ -65,6 +65,8 @@ export interface VerifiedMetadata {
   readonly cacheDurationMs: number | undefined;
   /** entityIDs left out because their own validUntil has passed */
   readonly expired: readonly string[];
+  /** members of the aggregate left out because they cannot be used, with why */
+  readonly skipped: readonly string[];
 }
 
 /** How a source is doing, for logs, /readyz-style checks and the CLI. */
@@ -212,11 +214,20 @@ export function readVerifiedMetadata(xml: string, source: RemoteSourceConfig, no
   };
   visit(root, false, 0);
   const sourceFile = `${source.name}${REMOTE_SUFFIX} (${source.url})`;
-  const entries = parseSpMetadata(signed, sourceFile)
+  const skipped: string[] = [];
+  const entries = parseSpMetadata(signed, sourceFile, (text) => skipped.push(text))
     .filter((e) => !expired.includes(e.entityId))
-    .map((e) => Object.freeze({ ...e, settings: source.settings }));
-  for (const entry of entries) checkSpPolicy(entry);
-  return { entries, validUntil, cacheDurationMs, expired };
+    .map((e) => Object.freeze({ ...e, settings: source.settings }))
+    .filter((entry) => {
+      try {
+        checkSpPolicy(entry);
+        return true;
+      } catch (err) {
+        skipped.push(`left out: ${message(err)}`);
+        return false;
+      }
+    });
+  return { entries, validUntil, cacheDurationMs, expired, skipped };
 }
 
 /** Where the last good copy of a source is kept between restarts (a dot file: the registry ignores it). */
@@ -389,6 +400,7 @@ export class RemoteMetadata {
     state.verified = verified;
     for (const entityId of verified.expired)
       this.#problem(state, `${entityId} left out: its validUntil has passed`);
+    for (const text of verified.skipped) this.#problem(state, text);
     this.#opts.registry.setExternal(this.#key(state), verified.entries, (_file, text) =>
       this.#problem(state, text),
     );

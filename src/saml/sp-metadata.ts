@@ -311,7 +311,13 @@ function collectEntities(node: Element, out: Element[]): void {
 }
 
 /** Parse one metadata document (used by load, tests and later a CLI). Throws Error with a clear message. */
-export function parseSpMetadata(xml: string, sourceFile: string): ServiceProviderEntry[] {
+export function parseSpMetadata(
+  xml: string,
+  sourceFile: string,
+  /** Given, an SP of an EntitiesDescriptor that cannot be used is reported here and left out, as federations
+   * expect (one broken member must not take the others down); not given, it fails the whole document. */
+  onSkipped?: (message: string) => void,
+): ServiceProviderEntry[] {
   const root = parseXmlStrict(xml).documentElement;
   if (isElement(root, Ns.metadata, 'EntityDescriptor')) {
     const entry = readEntity(root, sourceFile);
@@ -321,15 +327,22 @@ export function parseSpMetadata(xml: string, sourceFile: string): ServiceProvide
   if (isElement(root, Ns.metadata, 'EntitiesDescriptor')) {
     const descriptors: Element[] = [];
     collectEntities(root, descriptors);
-    const entries = descriptors
-      .map((ed) => readEntity(ed, sourceFile))
-      .filter((e): e is ServiceProviderEntry => e !== undefined);
-    if (entries.length === 0) throw new Error('the EntitiesDescriptor holds no SAML 2.0 SPSSODescriptor');
+    const entries: ServiceProviderEntry[] = [];
     const seen = new Set<string>();
-    for (const e of entries) {
-      if (seen.has(e.entityId)) throw new Error(`${e.entityId} is described twice`);
-      seen.add(e.entityId);
+    for (const ed of descriptors) {
+      try {
+        const entry = readEntity(ed, sourceFile);
+        if (entry === undefined) continue;
+        if (seen.has(entry.entityId)) throw new Error(`${entry.entityId} is described twice`);
+        seen.add(entry.entityId);
+        entries.push(entry);
+      } catch (err) {
+        if (onSkipped === undefined) throw err;
+        onSkipped(`left out: ${err instanceof Error ? err.message : String(err)}`);
+      }
     }
+    if (entries.length === 0)
+      throw new Error('the EntitiesDescriptor holds no usable SAML 2.0 SPSSODescriptor');
     return entries;
   }
   throw new Error('the root element is not a SAML 2.0 metadata EntityDescriptor or EntitiesDescriptor');

@@ -5,8 +5,15 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { readRemoteSourceConfig, xsDurationMs } from '../../../src/saml/remote-metadata.ts';
-import { federationKeys } from '../../helpers/metadata-server.ts';
+import {
+  type RemoteSourceConfig,
+  readRemoteSourceConfig,
+  readVerifiedMetadata,
+  xsDurationMs,
+} from '../../../src/saml/remote-metadata.ts';
+import { DEFAULT_SP_SETTINGS } from '../../../src/saml/sp-metadata.ts';
+import { federationKeys, signMetadata, withRootAttributes } from '../../helpers/metadata-server.ts';
+import { entitiesMetadataXml } from '../../helpers/saml-sp.ts';
 
 let dir: string;
 
@@ -84,5 +91,40 @@ describe('xsDurationMs', () => {
   test('refuses what is not a duration', () => {
     for (const v of ['', 'P', 'PT', '1H', 'P1H', '-PT1H', 'PT1H30'])
       assert.equal(xsDurationMs(v), undefined, v);
+  });
+});
+
+describe('a federation aggregate', () => {
+  test('one member that cannot be used is left out and reported; the others are trusted', () => {
+    const xml = signMetadata(
+      withRootAttributes(
+        entitiesMetadataXml([
+          { entityId: 'https://good-a.example/sp' },
+          { entityId: 'https://broken.example/sp', acs: [] },
+          { entityId: 'https://good-b.example/sp' },
+        ]),
+        {},
+      ),
+    );
+    const source: RemoteSourceConfig = {
+      name: 'fed',
+      file: join(dir, 'fed.remote.json'),
+      url: 'https://federation.example/metadata.xml',
+      certFile: 'fed.pem',
+      signerCerts: [federationKeys().certBase64],
+      refreshSeconds: 3600,
+      timeoutSeconds: 10,
+      maxBytes: 1_000_000,
+      caFile: undefined,
+      caPem: undefined,
+      settings: DEFAULT_SP_SETTINGS,
+    };
+    const verified = readVerifiedMetadata(xml, source, new Date());
+    assert.deepEqual(
+      verified.entries.map((e) => e.entityId),
+      ['https://good-a.example/sp', 'https://good-b.example/sp'],
+    );
+    assert.equal(verified.skipped.length, 1);
+    assert.match(verified.skipped[0] ?? '', /broken\.example.*AssertionConsumerService/);
   });
 });
