@@ -89,6 +89,7 @@ async function run(label: string, inner: Store): Promise<void> {
     SMS_MAX_PER_PHONE: '1000',
     SMS_MAX_PER_IP: '100000',
     SMS_MAX_GLOBAL: '10000000',
+    FLOW_MAX_PER_IP: '1000000',
   });
   const store = new CountingStore(inner);
   const sms = new RecordingSmsProvider();
