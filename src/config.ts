@@ -8,7 +8,7 @@ import {
   parseHexColor,
 } from './http/branding.ts';
 import { isLocale, LOCALES, type Locale } from './i18n/index.ts';
-import { type RedisStoreOptions, redisOptionsFromEnv } from './store/redis.ts';
+import { type RedisStoreOptions, redisOptionsFromEnv } from './store/redis-options.ts';
 
 /** Everything the IdP can be told from outside. Defaults make the first start need no setup. */
 export interface Config {
