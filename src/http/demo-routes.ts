@@ -44,7 +44,7 @@ export function registerDemoSp(app: FastifyInstance, demo: DemoSp): void {
     if ('url' in login) return reply.redirect(`${login.url}${suffix === '' ? '' : `&${suffix}`}`, 303);
     const nonce = newNonce();
     const action = `${login.action}${suffix === '' ? '' : `?${suffix}`}`;
-    reply.header('content-security-policy', postToSpCsp(action, nonce));
+    reply.header('content-security-policy', postToSpCsp(nonce));
     return renderPage(reply, 'demo-post', 'en', {
       title: 'Demo service provider',
       action,

@@ -104,7 +104,7 @@ export class SpAnswer {
 
   #post(reply: FastifyReply, request: PendingRequest, samlResponse: string, locale: Locale): FastifyReply {
     const nonce = newNonce();
-    reply.header('content-security-policy', postToSpCsp(request.acsUrl, nonce));
+    reply.header('content-security-policy', postToSpCsp(nonce));
     return renderPage(reply, 'post-to-sp', locale, {
       title: request.spDisplayName,
       spName: request.spDisplayName,

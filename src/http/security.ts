@@ -12,10 +12,13 @@ export const DEFAULT_CSP =
 export const SELF_SCRIPT_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-/** The auto-post page may submit to the SP's ACS and run its one nonce'd script. */
-export function postToSpCsp(acsUrl: string, nonce: string): string {
-  const origin = new URL(acsUrl).origin;
-  return `default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'nonce-${nonce}'; form-action ${origin}; frame-ancestors 'none'; base-uri 'none'`;
+/**
+ * The auto-post page runs its one nonce'd script and has no `form-action`: browsers apply form-action to the
+ * redirects that follow a form post, and an SP's ACS may redirect anywhere after it has read the Response (to its
+ * application on another origin). The form's action is the ACS from metadata and the page holds no other markup.
+ */
+export function postToSpCsp(nonce: string): string {
+  return `default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'nonce-${nonce}'; frame-ancestors 'none'; base-uri 'none'`;
 }
 
 export function newNonce(): string {
