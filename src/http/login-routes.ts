@@ -2,7 +2,7 @@
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FlowError } from '../errors.ts';
-import { type MessageKey, pluralForms, translate } from '../i18n/index.ts';
+import { isLocale, LOCALE_NAMES, LOCALES, type MessageKey, pluralForms, translate } from '../i18n/index.ts';
 import { type Flow, identifyVariant } from '../login/flow.ts';
 import type { Form, LoginService, Problems } from '../login/login-service.ts';
 import { examplePhone, formatPhone, maskPhone } from '../login/phone.ts';
@@ -87,6 +87,13 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
       problems,
       problemList,
       values: extra.values ?? {},
+      // Plain links, so the choice works without JavaScript; the page is rendered again in that language.
+      languages: LOCALES.map((code) => ({
+        code,
+        name: LOCALE_NAMES[code],
+        href: `/login/${flow.id}?lang=${code}`,
+        current: code === flow.locale,
+      })),
     };
     switch (flow.step) {
       case 'choose-method':
@@ -178,14 +185,22 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
   app.get(
     '/login/:flowId',
     async (
-      request: FastifyRequest<{ Params: { flowId: string }; Querystring: { notice?: string } }>,
+      request: FastifyRequest<{
+        Params: { flowId: string };
+        Querystring: { notice?: string; lang?: string };
+      }>,
       reply,
     ) => {
-      const flow = await loadFlow(request, reply);
-      if (flow === undefined) return reply;
-      const refused = unbound(request, reply, flow);
+      const loaded = await loadFlow(request, reply);
+      if (loaded === undefined) return reply;
+      const refused = unbound(request, reply, loaded);
       if (refused !== undefined) return refused;
-      const noticeKey = NOTICES[request.query.notice ?? ''];
+      const lang = request.query.lang;
+      const flow =
+        typeof lang === 'string' && isLocale(lang) ? await login.changeLocale(loaded, lang) : loaded;
+      const asked = request.query.notice;
+      const noticeKey =
+        typeof asked === 'string' && Object.hasOwn(NOTICES, asked) ? NOTICES[asked] : undefined;
       const notice = noticeKey === undefined ? undefined : translate(flow.locale, noticeKey);
       return render(reply, flow, { notice });
     },

@@ -247,6 +247,15 @@ export class LoginService {
   }
 
   /** True when the posted token is this flow's (constant time). */
+  /** Shows the flow in another of our languages from now on (the person chose it on the page). */
+  async changeLocale(flow: Flow, locale: Locale): Promise<Flow> {
+    if (flow.step === 'done' || flow.locale === locale) return flow;
+    const next: Flow = { ...flow, locale };
+    await this.#save(next);
+    return next;
+  }
+
+  /** True when the posted token is this flow's (constant time). */
   csrfMatches(flow: Flow, posted: string | undefined): boolean {
     if (posted === undefined) return false;
     const a = Buffer.from(flow.csrf);

@@ -557,3 +557,39 @@ async function assertSignedTwice(
   }
   assert.match(xml, /SignatureMethod Algorithm="http:\/\/www\.w3\.org\/2001\/04\/xmldsig-more#rsa-sha256"/);
 }
+
+describe('choosing the language on the page', () => {
+  let idp: TestIdp;
+  before(async () => {
+    idp = await buildTestIdp({ sps: { sp: sp.metadataXml } });
+  });
+  after(() => idp.close());
+
+  test('every flow page links to each language; a choice sticks to the flow; unknown values change nothing', async () => {
+    const client = new BrowserClient(injectTransport(idp.app, { 'accept-language': 'en' }));
+    await client.go(
+      'GET',
+      `/saml/sso?${redirectQuery(authnRequestXml({ issuer: sp.entityId, destination: SSO }))}`,
+    );
+    const flowUrl = client.page?.url.split('?')[0] ?? '';
+    const html = client.page?.html ?? '';
+    assert.match(html, /<html lang="en">/);
+    for (const code of ['nb', 'sv', 'da', 'fi', 'en']) {
+      assert.match(
+        html,
+        new RegExp(`<a href="${flowUrl}\\?lang&#x3D;${code}" lang="${code}" hreflang="${code}"`),
+      );
+    }
+    assert.match(html, /lang="en" hreflang="en" aria-current="true">English</);
+    await client.go('GET', `${flowUrl}?lang=fi`);
+    assert.match(client.page?.html ?? '', /<html lang="fi">/);
+    await client.go('GET', flowUrl);
+    assert.match(client.page?.html ?? '', /<html lang="fi">/, 'the choice is kept by the flow');
+    await client.go('GET', `${flowUrl}?lang=xx&notice=constructor`);
+    assert.match(client.page?.html ?? '', /<html lang="fi">/);
+    assert.doesNotMatch(client.page?.html ?? '', /class="notice"/, 'only our own notices are shown');
+    const sent = await client.submit({ given_name: 'Aino', family_name: 'Virtanen', phone: '+358401234567' });
+    assert.match(sent.html, /<html lang="fi">/);
+    assert.match(idp.sms.sent.at(-1)?.text ?? '', /koodi/i, 'the SMS is in the chosen language too');
+  });
+});
