@@ -4,12 +4,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RedisStore } from '../../src/store/redis.ts';
 import { buildTestIdp, type TestIdp } from '../helpers/app.ts';
 import { BrowserClient, type Page } from '../helpers/browser-client.ts';
-import { type RedisServer, startRedisServer } from '../helpers/redis-server.ts';
 import { readResponse } from '../helpers/saml-response.ts';
 import { authnRequestXml, createTestSp, redirectQuery } from '../helpers/saml-sp.ts';
+import { STORES } from '../helpers/stores.ts';
 
 const SSO = 'https://idp.example.test/saml/sso';
 const STATUS = (s: string) => `urn:oasis:names:tc:SAML:2.0:status:${s}`;
@@ -272,18 +271,16 @@ describe('code guessing', () => {
   });
 
   describe('in parallel, on a real Redis (requests interleave at every store call)', () => {
-    let redis: RedisServer;
-    let store: RedisStore;
+    let stopStore: () => Promise<void>;
     let idp: TestIdp;
     before(async () => {
-      redis = await startRedisServer();
-      store = new RedisStore({ url: redis.url });
-      idp = await buildTestIdp({ sps: { sp: sp.metadataXml }, store });
+      const made = await STORES.redis();
+      stopStore = made.stop;
+      idp = await buildTestIdp({ sps: { sp: sp.metadataXml }, store: made.store });
     });
     after(async () => {
       await idp?.close();
-      await store?.close();
-      await redis?.stop();
+      await stopStore?.();
     });
 
     test('a burst of parallel guesses on one code: at most five are ever checked', async () => {

@@ -5,13 +5,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
-import { RedisStore } from '../../src/store/redis.ts';
 import { buildTestIdp, type TestIdp } from '../helpers/app.ts';
 import { type DemoIdp, demoLoginUrl, LOGIN_URL, launchChromium, startDemoIdp } from '../helpers/browser.ts';
 import { BrowserClient, htmlUnescape, inputValue, type Transport } from '../helpers/browser-client.ts';
-import { type RedisServer, startRedisServer } from '../helpers/redis-server.ts';
 import { readResponse } from '../helpers/saml-response.ts';
 import { authnRequestXml, createTestSp, postForm, redirectQuery } from '../helpers/saml-sp.ts';
+import { STORES } from '../helpers/stores.ts';
 
 const SSO = 'https://idp.example.test/saml/sso';
 const sp = createTestSp();
@@ -329,18 +328,16 @@ describe('security headers', () => {
 });
 
 describe('two tabs and double submits on a real Redis', () => {
-  let redis: RedisServer;
-  let store: RedisStore;
+  let stopStore: () => Promise<void>;
   let idp: TestIdp;
   before(async () => {
-    redis = await startRedisServer();
-    store = new RedisStore({ url: redis.url });
-    idp = await buildTestIdp({ sps: { sp: sp.metadataXml }, store });
+    const made = await STORES.redis();
+    stopStore = made.stop;
+    idp = await buildTestIdp({ sps: { sp: sp.metadataXml }, store: made.store });
   });
   after(async () => {
     await idp?.close();
-    await store?.close();
-    await redis?.stop();
+    await stopStore?.();
   });
 
   const post = (flowPath: string, cookie: string, payload: Record<string, string>) =>
