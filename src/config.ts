@@ -7,6 +7,7 @@ import {
   MIN_TEXT_CONTRAST,
   parseHexColor,
 } from './http/branding.ts';
+import { unknownSettingProblems, withSecretFiles } from './config-env.ts';
 import { isLocale, LOCALES, type Locale } from './i18n/index.ts';
 import { type RedisStoreOptions, redisOptionsFromEnv } from './store/redis-options.ts';
 
@@ -196,17 +197,22 @@ const KNOWN_KEYS = new Set([
   'LOG_LEVEL',
 ]);
 
+/** Settings that hold a secret (a URL may carry a password or token): each may instead be `<NAME>_FILE`. */
+export const SECRET_SETTINGS: readonly string[] = ['IDP_SECRET', 'REDIS_URL', 'SMS_WEBHOOK_URL'];
+
+/** Every variable name we read, the `_FILE` variants of secrets included. */
+const KNOWN_SETTINGS: ReadonlySet<string> = new Set([
+  ...KNOWN_KEYS,
+  ...SECRET_SETTINGS.map((s) => `${s}_FILE`),
+]);
+
 /** Prefixes of variables that belong to us; an unknown one with this prefix is a typo worth stopping for. */
 const OWN_PREFIXES = ['OTP_', 'SMS_', 'IDP_', 'SAML_', 'REDIS_', 'SSO_', 'SLO_'];
 
 /** Builds the Config from an environment; throws ConfigError listing every invalid value. */
-export function loadConfig(env: Record<string, string | undefined>): Config {
-  const problems: string[] = [];
-  for (const key of Object.keys(env)) {
-    if (!KNOWN_KEYS.has(key) && OWN_PREFIXES.some((p) => key.startsWith(p))) {
-      problems.push(`${key} is not a setting this IdP knows`);
-    }
-  }
+export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
+  const { env, problems } = withSecretFiles(rawEnv, SECRET_SETTINGS);
+  problems.push(...unknownSettingProblems(rawEnv, KNOWN_SETTINGS, OWN_PREFIXES));
   const str = (key: string, fallback: string): string => {
     const v = env[key];
     return v === undefined || v === '' ? fallback : v;
