@@ -124,6 +124,11 @@ export interface Config {
   readonly secret: string;
   /** `LOG_LEVEL` for pino. */
   readonly logLevel: string;
+  /** After SIGTERM, how long /readyz answers 503 while requests are still served, so load balancers stop sending
+   * first (`SHUTDOWN_DELAY_SECONDS`). */
+  readonly shutdownDelaySeconds: number;
+  /** After that, how long requests in flight may take before the process exits anyway (`SHUTDOWN_TIMEOUT_SECONDS`). */
+  readonly shutdownTimeoutSeconds: number;
 }
 
 /** Raised when the environment cannot make a Config; lists every problem at once. */
@@ -195,6 +200,8 @@ const KNOWN_KEYS = new Set([
   'RELAY_STATE_MAX_BYTES',
   'IDP_SECRET',
   'LOG_LEVEL',
+  'SHUTDOWN_DELAY_SECONDS',
+  'SHUTDOWN_TIMEOUT_SECONDS',
 ]);
 
 /** Settings that hold a secret (a URL may carry a password or token): each may instead be `<NAME>_FILE`. */
@@ -207,7 +214,7 @@ const KNOWN_SETTINGS: ReadonlySet<string> = new Set([
 ]);
 
 /** Prefixes of variables that belong to us; an unknown one with this prefix is a typo worth stopping for. */
-const OWN_PREFIXES = ['OTP_', 'SMS_', 'IDP_', 'SAML_', 'REDIS_', 'SSO_', 'SLO_'];
+const OWN_PREFIXES = ['OTP_', 'SMS_', 'IDP_', 'SAML_', 'REDIS_', 'SSO_', 'SLO_', 'SHUTDOWN_'];
 
 /** Builds the Config from an environment; throws ConfigError listing every invalid value. */
 export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
@@ -396,6 +403,8 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
     relayStateMaxBytes: int('RELAY_STATE_MAX_BYTES', 1024, 80, 8192),
     secret: str('IDP_SECRET', ''),
     logLevel: str('LOG_LEVEL', 'info'),
+    shutdownDelaySeconds: int('SHUTDOWN_DELAY_SECONDS', 0, 0, 300),
+    shutdownTimeoutSeconds: int('SHUTDOWN_TIMEOUT_SECONDS', 10, 1, 600),
   };
   if (config.secret !== '' && config.secret.length < 32)
     problems.push('IDP_SECRET must be at least 32 characters');

@@ -22,12 +22,30 @@ await app.listen({ port: config.port, host: config.host });
 app.log.info({ entityId: `${config.baseUrl}/saml/metadata`, sms: config.smsProvider }, 'nets-sms-idp ready');
 
 let stopping = false;
+let endDelay = () => {};
 const stop = async (signal: string) => {
-  if (stopping) return;
+  if (stopping) {
+    // A second signal (an operator's second Ctrl-C) does not wait out the rest of the delay.
+    app.log.info({ signal }, 'shutting down: delay cut short');
+    endDelay();
+    return;
+  }
   stopping = true;
-  app.log.info({ signal }, 'shutting down: finishing requests in flight');
-  const force = setTimeout(() => process.exit(1), 10_000);
+  // Readiness goes first, so load balancers stop sending here while this process still answers what they sent.
+  app.startDraining();
+  app.log.info(
+    { signal, delaySeconds: config.shutdownDelaySeconds },
+    'shutting down: finishing requests in flight',
+  );
+  const force = setTimeout(
+    () => process.exit(1),
+    (config.shutdownDelaySeconds + config.shutdownTimeoutSeconds) * 1000,
+  );
   force.unref();
+  await new Promise<void>((resolve) => {
+    endDelay = resolve;
+    setTimeout(resolve, config.shutdownDelaySeconds * 1000);
+  });
   // A request answered during close leaves a keep-alive connection behind; close such idle ones as they appear.
   const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
   await app.close();

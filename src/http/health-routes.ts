@@ -1,19 +1,36 @@
-// Liveness and readiness for load balancers and orchestrators (CONTRACT.md §2).
+// Liveness and readiness for load balancers and orchestrators (CONTRACT.md §2), and the drain before a shutdown.
 
 import type { FastifyInstance } from 'fastify';
 import type { SpRegistry } from '../saml/sp-registry.ts';
 import type { Store } from '../store/store.ts';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** From now on /readyz answers 503 and every answer closes its connection; requests are still served. */
+    startDraining(): void;
+  }
+}
+
 export function registerHealthRoutes(
   app: FastifyInstance,
   deps: { store: Store; registry: SpRegistry },
 ): void {
+  let draining = false;
+  app.decorate('startDraining', () => {
+    draining = true;
+  });
+  // Clients on a kept-alive connection reconnect, and so reach a process that is not going away.
+  app.addHook('onSend', async (_request, reply) => {
+    if (draining) reply.header('connection', 'close');
+  });
+
   app.get('/healthz', (_request, reply) => {
     reply.send({ status: 'ok' });
   });
 
-  /** 200 only when the store answers (within a second), keys are loaded and at least one SP is trusted. */
+  /** 200 only when not draining, the store answers (within a second), keys are loaded and an SP is trusted. */
   app.get('/readyz', async (_request, reply) => {
+    if (draining) return reply.code(503).send({ status: 'not ready', problems: ['shutting down'] });
     const problems: string[] = [];
     try {
       await Promise.race([
@@ -24,7 +41,7 @@ export function registerHealthRoutes(
       problems.push('store');
     }
     if (deps.registry.size === 0) problems.push('no trusted SP');
-    reply
+    return reply
       .code(problems.length === 0 ? 200 : 503)
       .send({ status: problems.length === 0 ? 'ready' : 'not ready', problems });
   });
