@@ -1,155 +1,182 @@
-// Benchmark: whole logins through the app (SSO → identify → code → signed Response) on the memory store and Redis.
-// Prints store round trips per login, bytes stored per flow, and logins per second of one core. Not a test.
+// `npm run bench`: complete SP-initiated logins over real HTTP against the IdP in its own process (pinned to one
+// core), on the memory store and on Redis, next to the machine's floor measured in the same run; then the
+// in-process section with store calls counted. Not a test: it asserts nothing, it measures.
+//
+//   npm run bench -- [--store memory|redis|both] [--logins N] [--seconds S] [--users N] [--in-process N]
+//                    [--cpu-prof DIR] [--soak N]
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { buildApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
-import { MemoryStore } from '../src/store/memory.ts';
-import { RedisStore } from '../src/store/redis.ts';
-import type { Store } from '../src/store/store.ts';
-import { BrowserClient, injectTransport } from '../test/helpers/browser-client.ts';
-import { RecordingSmsProvider } from '../test/helpers/recording-sms.ts';
-import { startRedisServer } from '../test/helpers/redis-server.ts';
-import { authnRequestXml, createTestSp, redirectQuery } from '../test/helpers/saml-sp.ts';
+import { parseArgs } from 'node:util';
+import { startRedisServer, type RedisServer } from '../test/helpers/redis-server.ts';
+import { type Floor, floorMsPerLogin, measureFloor } from './floor.ts';
+import { type IdpUnderTest, startIdp } from './idp-under-test.ts';
+import { inProcessSection } from './in-process.ts';
+import { LoginDriver, STEPS } from './login-driver.ts';
+import { closedLoop, latencies, pacedLoop, type RunResult } from './load.ts';
+import { pinning } from './pinned.ts';
+import { redisCounters, type RedisCounters } from './redis-counters.ts';
 
-const LOGINS = Number(process.env.BENCH_LOGINS ?? 400);
-const WARMUP = 50;
+const { values: args } = parseArgs({
+  options: {
+    store: { type: 'string', default: 'both' },
+    logins: { type: 'string', default: '2000' },
+    seconds: { type: 'string', default: '15' },
+    users: { type: 'string', default: '8' },
+    'in-process': { type: 'string', default: '400' },
+    'cpu-prof': { type: 'string' },
+    soak: { type: 'string' },
+  },
+});
+const LOGINS = Number(args.logins);
+const SECONDS = Number(args.seconds);
+const USERS = Number(args.users);
+const WARMUP = 300;
+const REQUESTS_PER_LOGIN = STEPS.length;
+const stores = args.store === 'both' ? ['memory', 'redis'] : [args.store as string];
+const MiB = 1048576;
 
-/**
- * Counts every store call, the round trips they need (calls issued while others are in flight share one: ioredis
- * writes them together), and the bytes each write stores.
- */
-class CountingStore implements Store {
-  calls = 0;
-  roundTrips = 0;
-  #inFlight = 0;
-  readonly bytesByKey = new Map<string, number>();
-  readonly #inner: Store;
-  constructor(inner: Store) {
-    this.#inner = inner;
-  }
-  #count<T>(p: Promise<T>): Promise<T> {
-    this.calls += 1;
-    if (this.#inFlight === 0) this.roundTrips += 1;
-    this.#inFlight += 1;
-    return p.finally(() => {
-      this.#inFlight -= 1;
+const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+const line = (label: string, value: string) => console.log(`  ${label.padEnd(34)}${value}`);
+
+/** The IdP, its gateway, its driver and (for Redis) its redis-server, started together and stopped together. */
+async function withIdp<T>(
+  store: string,
+  run: (idp: IdpUnderTest, driver: LoginDriver, redis?: RedisServer) => Promise<T>,
+) {
+  const { SmsSink } = await import('./sms-sink.ts');
+  const sink = await SmsSink.start();
+  const redis = store === 'redis' ? await startRedisServer() : undefined;
+  try {
+    const idp = await startIdp({
+      smsUrl: sink.url,
+      env: redis === undefined ? {} : { REDIS_URL: redis.url },
+      cpuProfileDir: args['cpu-prof'],
     });
-  }
-  #note(key: string, value: unknown): void {
-    this.bytesByKey.set(key, Buffer.byteLength(key) + Buffer.byteLength(JSON.stringify(value)));
-  }
-  get<T>(key: string) {
-    return this.#count(this.#inner.get<T>(key));
-  }
-  set(key: string, value: unknown, ttl: number) {
-    this.#note(key, value);
-    return this.#count(this.#inner.set(key, value, ttl));
-  }
-  setIfAbsent(key: string, value: unknown, ttl: number) {
-    this.#note(key, value);
-    return this.#count(this.#inner.setIfAbsent(key, value, ttl));
-  }
-  take<T>(key: string) {
-    return this.#count(this.#inner.take<T>(key));
-  }
-  delete(key: string) {
-    return this.#count(this.#inner.delete(key));
-  }
-  increment(key: string, ttl: number) {
-    this.#note(key, 1);
-    return this.#count(this.#inner.increment(key, ttl));
-  }
-  ttl(key: string) {
-    return this.#count(this.#inner.ttl(key));
-  }
-  ping() {
-    return this.#inner.ping();
-  }
-  close() {
-    return this.#inner.close();
+    const driver = new LoginDriver({
+      origin: idp.origin,
+      connections: USERS * 8,
+      sp: idp.sp,
+      idp: idp.idp,
+      sink,
+    });
+    try {
+      return await run(idp, driver, redis);
+    } finally {
+      await driver.close();
+      await idp.stop();
+    }
+  } finally {
+    await redis?.stop();
+    await sink.close();
   }
 }
 
-async function run(label: string, inner: Store): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'nsi-bench-'));
-  const sp = createTestSp();
-  const { mkdirSync, writeFileSync } = await import('node:fs');
-  mkdirSync(join(dir, 'sp'));
-  writeFileSync(join(dir, 'sp', 'sp.xml'), sp.metadataXml);
-  const config = loadConfig({
-    BASE_URL: 'https://idp.example.test',
-    SP_METADATA_DIR: join(dir, 'sp'),
-    DEV_KEY_DIR: join(dir, 'keys'),
-    DEMO_SP: 'false',
-    IDP_SECRET: 'bench-secret-0123456789-0123456789-abcdef',
-    // Limits high enough that the benchmark measures the login, not the rate limiter.
-    SMS_MAX_PER_PHONE: '1000',
-    SMS_MAX_PER_IP: '100000',
-    SMS_MAX_GLOBAL: '10000000',
-    FLOW_MAX_PER_IP: '1000000',
+function printLatencies(title: string, result: RunResult): void {
+  console.log(`  ${title}`);
+  console.log(`    ${'ms'.padEnd(18)}${'p50'.padStart(8)}${'p95'.padStart(8)}${'p99'.padStart(8)}`);
+  for (const { name, p } of latencies(result.timings)) {
+    console.log(`    ${name.padEnd(18)}${p.map((v) => fmt(v).padStart(8)).join('')}`);
+  }
+}
+
+async function throughput(store: string, floorOf: (idp: IdpUnderTest) => Promise<Floor>): Promise<void> {
+  await withIdp(store, async (idp, driver, redis) => {
+    const floor = await floorOf(idp);
+    await closedLoop(driver, { logins: WARMUP, seconds: 60 }, driver.prepare(WARMUP), USERS);
+    const requests = driver.prepare(LOGINS);
+    const counters = redis === undefined ? undefined : await redisCounters(redis.port);
+    const before = await idp.usage();
+    const r0: RedisCounters | undefined = await counters?.read();
+    const saturated = await closedLoop(driver, { logins: LOGINS, seconds: SECONDS }, requests, USERS);
+    const r1 = await counters?.read();
+    await counters?.close();
+    const after = await idp.usage();
+    const perSecond = saturated.logins / saturated.wallSeconds;
+    const cpuMs = (after.cpuMicros - before.cpuMicros) / 1000 / saturated.logins;
+    const half = driver.prepare(Math.ceil((perSecond / 2) * (SECONDS / 2)) + 1);
+    const halfLoad = await pacedLoop(driver, { logins: half.length, seconds: SECONDS }, half, perSecond / 2);
+    const floorMs = floorMsPerLogin(floor, REQUESTS_PER_LOGIN);
+
+    console.log(
+      `\n${store} store${redis === undefined ? '' : ` (redis-server ${redis.url})`}, IdP pid ${idp.pid}`,
+    );
+    line('logins (closed loop)', `${saturated.logins} in ${fmt(saturated.wallSeconds)} s, ${USERS} users`);
+    line(
+      'logins / s',
+      `${fmt(perSecond, 0)}  (${fmt((perSecond * floorMs) / 1000)} of the floor's ${fmt(1000 / floorMs, 0)})`,
+    );
+    line('IdP CPU / login', `${fmt(cpuMs)} ms  (${fmt(cpuMs / floorMs, 1)}× the floor's ${fmt(floorMs)} ms)`);
+    line('logins / s of one core (by CPU)', fmt(1000 / cpuMs, 0));
+    line(
+      'IdP heap / RSS after',
+      `${fmt(after.heapUsedBytes / MiB, 1)} / ${fmt(after.rssBytes / MiB, 1)} MiB`,
+    );
+    if (r0 !== undefined && r1 !== undefined) {
+      const n = saturated.logins;
+      line('redis commands / login', fmt((r1.commands - r0.commands) / n, 1));
+      line('redis socket reads / login', `${fmt((r1.reads - r0.reads) / n, 1)} (≈ round trips)`);
+      line('redis memory / login', `${fmt((r1.usedBytes - r0.usedBytes) / n, 0)} bytes (keys still live)`);
+    }
+    line('Responses verified by node-saml', `${driver.verified} (1 in 50, every run's first)`);
+    printLatencies('latency, closed loop (saturated)', saturated);
+    printLatencies(
+      `latency at half load (${fmt(perSecond / 2, 0)} logins/s started on a schedule)`,
+      halfLoad,
+    );
+    console.log(
+      `    bare request p50 ${fmt(floor.requestP50Ms)} ms, p99 ${fmt(floor.requestP99Ms)} ms (floor, saturated)`,
+    );
   });
-  const store = new CountingStore(inner);
-  const sms = new RecordingSmsProvider();
-  const app = await buildApp(config, { store, sms, logger: false });
-  await app.ready();
-
-  const login = async (i: number): Promise<void> => {
-    const phone = `+4791${String(i % 1_000_000).padStart(6, '0')}`;
-    const xml = authnRequestXml({ issuer: sp.entityId, destination: 'https://idp.example.test/saml/sso' });
-    const client = new BrowserClient(injectTransport(app, { 'accept-language': 'nb' }));
-    await client.go('GET', `/saml/sso?${redirectQuery(xml, { relayState: 'bench' })}`);
-    await client.submit({ given_name: 'Kari', family_name: 'Nordmann', phone });
-    await client.submit({ code: sms.lastCode(phone) });
-    if (!client.page?.html.includes('name="SAMLResponse"')) throw new Error('login did not finish');
-  };
-
-  for (let i = 0; i < WARMUP; i++) await login(i);
-  store.calls = 0;
-  store.roundTrips = 0;
-  store.bytesByKey.clear();
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  for (let i = 0; i < LOGINS; i++) await login(WARMUP + i);
-  const wall = (performance.now() - t0) / 1000;
-  const cpu = process.cpuUsage(cpu0);
-  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-
-  const flowRecords = [...store.bytesByKey].filter(([k]) => k.endsWith(':flow')).map(([, b]) => b);
-  const perFlowKeys = [...store.bytesByKey].filter(([k]) => k.startsWith('{'));
-  const flows = new Set(perFlowKeys.map(([k]) => k.slice(0, k.indexOf('}') + 1)));
-  const perFlowBytes = perFlowKeys.reduce((sum, [, b]) => sum + b, 0) / Math.max(flows.size, 1);
-  const maxFlow = Math.max(...flowRecords);
-
-  console.log(`\n${label}`);
-  console.log(`  logins                      ${LOGINS}`);
-  console.log(`  store calls / login         ${(store.calls / LOGINS).toFixed(1)}`);
-  console.log(
-    `  store round trips / login   ${(store.roundTrips / LOGINS).toFixed(1)} (concurrent calls share one)`,
-  );
-  console.log(`  flow record, largest        ${maxFlow} bytes`);
-  console.log(`  all keys of one flow        ${perFlowBytes.toFixed(0)} bytes (goal: under 1 KB)`);
-  console.log(`  wall time / login           ${((wall / LOGINS) * 1000).toFixed(2)} ms`);
-  console.log(`  CPU time / login            ${((cpuSeconds / LOGINS) * 1000).toFixed(2)} ms`);
-  console.log(`  logins / s of one core      ${(LOGINS / cpuSeconds).toFixed(0)} (by CPU time)`);
-  console.log(`  heap used after             ${(process.memoryUsage().heapUsed / 1048576).toFixed(1)} MiB`);
-  await app.close();
-  rmSync(dir, { recursive: true, force: true });
 }
 
-console.log(
-  `nets-sms-idp benchmark: ${LOGINS} full logins each (after ${WARMUP} warm-up), Node ${process.version}`,
-);
-const memory = new MemoryStore();
-await run('memory store', memory);
-await memory.close();
-const redis = await startRedisServer();
-const redisStore = new RedisStore({ url: redis.url });
-try {
-  await run(`redis store (redis-server on 127.0.0.1:${redis.port})`, redisStore);
-} finally {
-  await redisStore.close();
-  await redis.stop();
+async function soak(store: string, total: number): Promise<void> {
+  await withIdp(store, async (idp, driver) => {
+    console.log(`\nsoak: ${total} logins on the ${store} store, IdP pid ${idp.pid}; heap after a full GC`);
+    const start = await idp.heap();
+    line('before', `heap ${fmt(start.heapUsedBytes / MiB, 1)} MiB, RSS ${fmt(start.rssBytes / MiB, 1)} MiB`);
+    const CHUNK = 1000;
+    let done = 0;
+    let t0 = performance.now();
+    while (done < total) {
+      const n = Math.min(CHUNK, total - done);
+      const result = await closedLoop(driver, { logins: n, seconds: 3600 }, driver.prepare(n), USERS);
+      done += result.logins;
+      if (done % 10_000 === 0 || done >= total) {
+        const h = await idp.heap();
+        const rate = (done % 10_000 === 0 ? 10_000 : done % 10_000) / ((performance.now() - t0) / 1000);
+        line(
+          `after ${done}`,
+          `heap ${fmt(h.heapUsedBytes / MiB, 1)} MiB, RSS ${fmt(h.rssBytes / MiB, 1)} MiB, ${fmt(rate, 0)} logins/s`,
+        );
+        t0 = performance.now();
+      }
+    }
+  });
+}
+
+console.log(`nets-sms-idp benchmark, Node ${process.version}; measured processes ${pinning()}`);
+if (args.soak !== undefined) {
+  for (const store of args.store === 'both' ? ['memory'] : stores) await soak(store, Number(args.soak));
+} else {
+  let floor: Floor | undefined;
+  const floorOf = async (idp: IdpUnderTest) => {
+    if (floor === undefined) {
+      floor = await measureFloor(idp.keyFile, USERS, 20_000);
+      console.log(`\nfloor (same core, same run)`);
+      line(
+        'RSA-2048 signatures / s',
+        `${fmt(floor.signaturesPerSecond, 0)} (${fmt(floor.cpuMsPerSignature, 3)} ms CPU each, the IdP's key)`,
+      );
+      line(
+        'bare Fastify route requests / s',
+        `${fmt(floor.requestsPerSecond, 0)} (${fmt(floor.cpuMsPerRequest, 3)} ms CPU each)`,
+      );
+      line(
+        'floor per login',
+        `${fmt(floorMsPerLogin(floor, REQUESTS_PER_LOGIN))} ms CPU (2 signatures + ${REQUESTS_PER_LOGIN} requests)`,
+      );
+    }
+    return floor;
+  };
+  for (const store of stores) await throughput(store, floorOf);
+  if (Number(args['in-process']) > 0) await inProcessSection(Number(args['in-process']));
 }
