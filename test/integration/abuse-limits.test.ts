@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildTestIdp, type TestIdp } from '../helpers/app.ts';
-import { BrowserClient, type Page } from '../helpers/browser-client.ts';
+import { BrowserClient, inputValue, type Page } from '../helpers/browser-client.ts';
 import { readResponse } from '../helpers/saml-response.ts';
 import { authnRequestXml, createTestSp, redirectQuery } from '../helpers/saml-sp.ts';
 import { STORES } from '../helpers/stores.ts';
@@ -283,7 +283,7 @@ describe('code guessing', () => {
       await stopStore?.();
     });
 
-    test('a burst of parallel guesses on one code: at most five are ever checked', async () => {
+    test('a burst of parallel guesses on one code: exactly five are checked, the rest refused unchecked', async () => {
       const { client } = await askForCode(idp, '+4741000051');
       const right = idp.sms.lastCode('+4741000051');
       const csrf = /name="csrf" value="([^"]+)"/.exec(client.page?.html ?? '')?.[1] ?? '';
@@ -298,8 +298,26 @@ describe('code guessing', () => {
       );
       const wrong = results.filter((r) => r.body.includes('The code is wrong')).length;
       const failed = results.filter((r) => r.body.includes('name="SAMLResponse"')).length;
-      assert.ok(wrong + failed <= 5, `${wrong + failed} guesses were checked`);
-      assert.ok(failed <= 1, `${failed} AuthnFailed answers`);
+      // Guesses are checked one at a time: the first four are wrong with attempts left, the fifth ends the flow.
+      assert.equal(wrong, 4, 'four guesses were checked and answered "wrong"');
+      assert.equal(failed, 1, 'the fifth wrong guess ended the flow with AuthnFailed');
+      const post = inputValue(
+        results.find((r) => r.body.includes('name="SAMLResponse"'))?.body ?? '',
+        'SAMLResponse',
+      );
+      const failure = readResponse(Buffer.from(post ?? '', 'base64').toString('utf8'));
+      assert.equal(failure.subStatusCode, STATUS('AuthnFailed'));
+      // Every other guess was refused unchecked: while another was being checked, or after the flow ended.
+      const unchecked = results.filter(
+        (r) => !r.body.includes('The code is wrong') && !r.body.includes('name="SAMLResponse"'),
+      );
+      assert.equal(unchecked.length, results.length - 5);
+      for (const r of unchecked) {
+        assert.match(
+          r.body,
+          /We are already checking a code for this number|already finished|Wait \d+ seconds?/,
+        );
+      }
     });
   });
 
