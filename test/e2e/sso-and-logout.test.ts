@@ -31,6 +31,7 @@ const FORMAT = {
 };
 const PASSWORD = 'urn:oasis:names:tc:SAML:2.0:ac:classes:Password';
 const SMARTCARD = 'urn:oasis:names:tc:SAML:2.0:ac:classes:SmartcardPKI';
+const MOBILE_ONE_FACTOR = 'urn:oasis:names:tc:SAML:2.0:ac:classes:MobileOneFactorUnregistered';
 
 /** The IdP on a free port of 127.0.0.1 with the SPs' metadata, a recording SMS provider and the given store. */
 async function startIdp(sps: readonly NodeSamlHttpSp[], store: Store | undefined) {
@@ -321,18 +322,27 @@ for (const [storeName, makeStore] of Object.entries(STORES)) {
 
     test('RequestedAuthnContext: exact and minimum against our class; NoAuthnContext otherwise', async () => {
       const browser = new WebBrowser();
-      const without = await sso(browser, bank, { authnContext: [PASSWORD] });
+      /** Asks the bank with this RequestedAuthnContext; returns what the bank made of the answer. */
+      const ask = async (authnContext: string, racComparison: 'exact' | 'minimum') => {
+        const page = await sso(browser, bank, { authnContext: [authnContext], racComparison });
+        return { html: page.html, refusal: bank.lastRefusal };
+      };
+      const without = await ask(PASSWORD, 'exact');
       assert.match(without.html, /refused/);
-      assert.match(bank.lastRefusal ?? '', /NoAuthnContext/, 'refused before any code is asked for');
+      assert.match(without.refusal ?? '', /NoAuthnContext/, 'refused before any code is asked for');
       await login(browser, shop, phone());
-      assert.match(
-        (await sso(browser, bank, { authnContext: [PASSWORD], racComparison: 'minimum' })).html,
-        /logged in as/,
-      );
-      await sso(browser, bank, { authnContext: [SMARTCARD], racComparison: 'minimum' });
-      assert.match(bank.lastRefusal ?? '', /NoAuthnContext/);
-      await sso(browser, bank, { authnContext: [PASSWORD], racComparison: 'exact' });
-      assert.match(bank.lastRefusal ?? '', /NoAuthnContext/);
+      const weakerAtLeast = await ask(PASSWORD, 'minimum');
+      assert.match(weakerAtLeast.html, /logged in as/);
+      assert.equal(weakerAtLeast.refusal, undefined);
+      const strongerAtLeast = await ask(SMARTCARD, 'minimum');
+      assert.match(strongerAtLeast.html, /refused/);
+      assert.match(strongerAtLeast.refusal ?? '', /NoAuthnContext/);
+      const ours = await ask(MOBILE_ONE_FACTOR, 'exact');
+      assert.match(ours.html, /logged in as/);
+      assert.equal(ours.refusal, undefined);
+      const otherExact = await ask(PASSWORD, 'exact');
+      assert.match(otherExact.html, /refused/);
+      assert.match(otherExact.refusal ?? '', /NoAuthnContext/);
     });
 
     test('in Chromium: the logout page frames the other SP, polls, and returns to the initiator by itself', async () => {

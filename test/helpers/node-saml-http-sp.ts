@@ -224,6 +224,8 @@ export class NodeSamlHttpSp {
     };
 
     if (url.pathname === '/acs' && request.method === 'POST') {
+      // Each visit records its own outcome: a refusal must not outlive the login that follows it.
+      this.lastRefusal = undefined;
       try {
         const { profile } = await this.saml().validatePostResponseAsync(body);
         if (profile === null) {
