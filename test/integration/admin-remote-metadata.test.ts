@@ -136,16 +136,25 @@ describe('fetching and verifying', () => {
     });
   }
 
-  test('a signature moved onto a wrapped copy (signature wrapping) is refused', async () => {
+  test('signature wrapping: the signed aggregate wrapped inside an attacker’s with the same ID is refused', async () => {
+    // The genuine aggregate, validly signed (it is trusted on its own in the first test of this block).
     const good = signed();
-    const evil = aggregate({ acsOfA: 'https://evil.example/acs' }).replace('ID="_md1"', 'ID="_evil"');
     const signature = /<ds:Signature[\s\S]*<\/ds:Signature>/.exec(good)?.[0] ?? '';
-    const wrapped = evil.replace(/(<md:EntitiesDescriptor[^>]*>)/, `$1${signature}`);
+    assert.notEqual(signature, '');
+    const genuineCopy = good.replace(/^<\?xml[^>]*\?>\s*/, '').replace(signature, '');
+    // The attacker's aggregate: the same root ID, the genuine signature, the genuine document (whose digest the
+    // signature holds) tucked into md:Extensions, and A's ACS pointing at the attacker.
+    const evil = aggregate({ acsOfA: 'https://evil.example/acs' });
+    const wrapped = evil.replace(
+      /(<md:EntitiesDescriptor[^>]*>)/,
+      `$1${signature}<md:Extensions>${genuineCopy}</md:Extensions>`,
+    );
+    assert.equal((wrapped.match(/ID="_md1"/g) ?? []).length, 2);
     server.routes.set('/wrapped.xml', { body: wrapped });
     await register('wrapped', { url: server.url('/wrapped.xml') });
     await startManager();
     assert.equal(registry.size, 0);
-    assert.match(problemText(), /Reference is not the metadata root|does not verify/);
+    assert.match(problemText(), /the metadata signature does not verify/);
   });
 
   test('an entity whose own validUntil has passed is left out; the rest stay', async () => {

@@ -622,14 +622,30 @@ describe('untrusted: bad signature', () => {
     );
   });
 
-  test('wrapping: a second element with the signed ID', async () => {
+  test('wrapping: a second element with the signed ID (the signed request wrapped inside the attacker’s)', async () => {
     const { reader } = makeReader();
-    const xml = signedRequest({ id: '_dup1' });
-    const signed = signXml(xml, signWith(signedSp.keys)).replace(
-      '<samlp:NameIDPolicy',
-      '<samlp:Extensions><x:w xmlns:x="urn:x" ID="_dup1"/></samlp:Extensions><samlp:NameIDPolicy',
+    // The legitimate request, validly signed: accepted on its own, with its own phone.
+    const genuine = signXml(
+      signedRequest({ id: '_dup1', subjectNameId: '+4791234567' }),
+      signWith(signedSp.keys),
     );
-    await expectUntrusted(reader.read(postInput(postForm(signed)), new Date()), 'bad-signature');
+    const accepted = await reader.read(postInput(postForm(genuine)), new Date());
+    assert.equal(accepted.request.subjectPhone, '+4791234567');
+    // The attacker's request takes the same ID and the genuine signature; the genuine request, whose digest the
+    // signature holds, travels unchanged (minus its enveloped signature) inside Extensions.
+    const signature = /<ds:Signature[\s\S]*<\/ds:Signature>/.exec(genuine)?.[0] ?? '';
+    assert.notEqual(signature, '');
+    const wrapped = signedRequest({ id: '_dup1', subjectNameId: '+4790000666' }).replace(
+      '</saml:Issuer>',
+      `</saml:Issuer>${signature}<samlp:Extensions>${genuine.replace(signature, '')}</samlp:Extensions>`,
+    );
+    assert.equal((wrapped.match(/ID="_dup1"/g) ?? []).length, 2);
+    const { reader: fresh } = makeReader();
+    await expectUntrusted(
+      fresh.read(postInput(postForm(wrapped)), new Date()),
+      'bad-signature',
+      /does not verify with any signing certificate/,
+    );
   });
 });
 
