@@ -1,0 +1,159 @@
+// The common part of the local SMS gateway fakes: an HTTP server on 127.0.0.1 that records every request, lets the
+// vendor fake check it against the vendor's documentation, and answers the way the test chose (`mode`).
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** How the fake answers the next sends. */
+export type FakeMode =
+  | 'ok'
+  | 'invalid-number'
+  | 'rate-limited'
+  | 'auth'
+  | 'credit'
+  | 'server-error'
+  | 'unavailable'
+  | 'bad-gateway'
+  | 'hang';
+
+export interface FakeRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly headers: IncomingMessage['headers'];
+  readonly body: string;
+}
+
+/** A message the fake accepted, as the vendor would have sent it. */
+export interface AcceptedSms {
+  readonly to: string;
+  readonly text: string;
+  readonly from: string | undefined;
+  readonly reference: string | undefined;
+  readonly messageId: string;
+  /** Where the vendor would post the receipt, when the request named one. */
+  readonly callbackUrl: string | undefined;
+  /** Every field of the request, for per-vendor checks (validity, flags). */
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
+export interface FakeAnswer {
+  readonly status: number;
+  readonly contentType?: string;
+  readonly body: string;
+  readonly headers?: Record<string, string>;
+}
+
+/** The outcome of a vendor fake's request check: the message, or what is wrong with the request. */
+export type Checked = { ok: true; message: Omit<AcceptedSms, 'messageId'> } | { ok: false; problem: string };
+
+export abstract class FakeGateway {
+  readonly #server: Server;
+  readonly #hanging = new Set<ServerResponse>();
+  readonly received: FakeRequest[] = [];
+  readonly accepted: AcceptedSms[] = [];
+  /** Requests that did not follow the vendor's documentation; a test expects none. */
+  readonly violations: string[] = [];
+  mode: FakeMode = 'ok';
+  #origin = '';
+
+  protected constructor() {
+    this.#server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const url = new URL(request.url ?? '/', 'http://fake');
+        const req: FakeRequest = {
+          method: request.method ?? '',
+          path: url.pathname,
+          query: url.searchParams,
+          headers: request.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        };
+        this.received.push(req);
+        const answer = this.#answer(req);
+        if (answer === 'hang') {
+          this.#hanging.add(response);
+          return;
+        }
+        response.writeHead(answer.status, {
+          'content-type': answer.contentType ?? 'application/json',
+          ...answer.headers,
+        });
+        response.end(answer.body);
+      });
+    });
+  }
+
+  protected async listen(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(0, '127.0.0.1', () => resolve());
+    });
+    this.#origin = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+  }
+
+  /** The origin to give the IdP as SMS_<GATEWAY>_BASE_URL. */
+  get baseUrl(): string {
+    return this.#origin;
+  }
+
+  /** Messages accepted for `to`. */
+  acceptedFor(to: string): readonly AcceptedSms[] {
+    return this.accepted.filter((m) => m.to === to);
+  }
+
+  /** The code on the last line (`#123456`) of the last message accepted for `to`. */
+  codeFor(to: string): string {
+    const text = this.acceptedFor(to).at(-1)?.text ?? '';
+    const code = /#(\d{6})$/.exec(text.split('\n').at(-1) ?? '')?.[1];
+    if (code === undefined) throw new Error(`no code was delivered to ${to}`);
+    return code;
+  }
+
+  /** Checks a request against the vendor's documented shape. */
+  protected abstract check(req: FakeRequest): Checked;
+  /** The vendor's documented answer for a mode. */
+  protected abstract answerFor(mode: FakeMode, message: Omit<AcceptedSms, 'messageId'>): FakeAnswer;
+  /** The vendor's documented success answer. */
+  protected abstract success(message: AcceptedSms): FakeAnswer;
+  /** A request that asked the vendor to check and not send. */
+  protected isDryRun(_message: AcceptedSms): boolean {
+    return false;
+  }
+  /** The vendor's id for a new message. */
+  protected abstract newMessageId(): string;
+
+  #answer(req: FakeRequest): FakeAnswer | 'hang' {
+    const checked = this.check(req);
+    if (!checked.ok) {
+      this.violations.push(checked.problem);
+      return { status: 400, contentType: 'text/plain', body: `fake: ${checked.problem}` };
+    }
+    if (this.mode === 'hang') return 'hang';
+    if (this.mode !== 'ok') return this.answerFor(this.mode, checked.message);
+    const message: AcceptedSms = { ...checked.message, messageId: this.newMessageId() };
+    if (!this.isDryRun(message)) this.accepted.push(message);
+    return this.success(message);
+  }
+
+  async close(): Promise<void> {
+    for (const response of this.#hanging) response.destroy();
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+}
+
+/** `Basic base64(user:password)`, decoded; undefined when the header is not Basic. */
+export function readBasic(header: string | undefined): { user: string; password: string } | undefined {
+  const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header ?? '');
+  if (match === null) return undefined;
+  const decoded = Buffer.from(match[1] as string, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon < 0 ? undefined : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+/** Lower-case hex of `bytes` random bytes. */
+export function randomHex(bytes: number): string {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString('hex');
+}
