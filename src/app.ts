@@ -1,7 +1,7 @@
 // Composition root: builds the store, SMS provider, keys and SP registry from the Config and registers the routes.
 
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import cookie from '@fastify/cookie';
@@ -35,6 +35,8 @@ import { RemoteMetadata } from './saml/remote-metadata.ts';
 import { ResponseBuilder } from './saml/response.ts';
 import { SpRegistry } from './saml/sp-registry.ts';
 import { ConsoleSmsProvider } from './sms/console.ts';
+import { buildGateways } from './sms/gateways.ts';
+import { type SendAttempt, SmsRouter } from './sms/router.ts';
 import type { SmsProvider } from './sms/sms-provider.ts';
 import { WebhookSmsProvider } from './sms/webhook.ts';
 import { MemoryStore } from './store/memory.ts';
@@ -80,14 +82,33 @@ function buildStore(config: Config, log: FastifyBaseLogger): Store {
   });
 }
 
-function buildSms(config: Config): SmsProvider {
-  if (config.smsProvider === 'webhook') {
-    return new WebhookSmsProvider({
-      url: config.smsWebhookUrl as string,
-      timeoutMs: config.smsWebhookTimeoutMs,
-    });
+/** The key of receipt URL tokens: derived from the IdP secret, so every process checks the same tokens. */
+export function receiptKey(secret: string): string {
+  return createHmac('sha256', secret).update('sms-receipt-url').digest('base64url');
+}
+
+/** Every configured provider behind the router, which routes per country and fails over (sms/router.ts). */
+function buildSms(config: Config, secret: string, onAttempt: (attempt: SendAttempt) => void): SmsRouter {
+  const providers = new Map<string, SmsProvider>(
+    buildGateways(config.smsGateways, { baseUrl: config.baseUrl, receiptKey: receiptKey(secret) }),
+  );
+  if (config.smsWebhookUrl !== undefined) {
+    providers.set(
+      'webhook',
+      new WebhookSmsProvider({ url: config.smsWebhookUrl, timeoutMs: config.smsWebhookTimeoutMs }),
+    );
   }
-  return new ConsoleSmsProvider();
+  providers.set('console', new ConsoleSmsProvider());
+  return new SmsRouter({
+    providers,
+    order: config.smsProvider,
+    routes: config.smsGateways.routes,
+    breaker: {
+      failures: config.smsGateways.breakerFailures,
+      openSeconds: config.smsGateways.breakerOpenSeconds,
+    },
+    onAttempt,
+  });
 }
 
 /** A hop count trusts that many proxies in front of us (fastify takes it as a function). */
@@ -134,7 +155,13 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   });
 
   const store = overrides.store ?? buildStore(config, app.log);
-  const sms = overrides.sms ?? buildSms(config);
+  // Every send attempt through a gateway, with its outcome: the operator's log line (and the place for metrics).
+  const onSendAttempt = (attempt: SendAttempt) => {
+    const level =
+      attempt.outcome === 'accepted' ? 'info' : attempt.outcome === 'invalid-number' ? 'info' : 'warn';
+    app.log[level]({ event: 'sms.attempt', ...attempt }, 'sms.attempt');
+  };
+  const sms = overrides.sms ?? buildSms(config, secret, onSendAttempt);
   const registry = await SpRegistry.load(config.spMetadataDir, {
     onProblem: (file, message) => app.log.error({ file, problem: message }, 'SP metadata refused'),
   });

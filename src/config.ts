@@ -9,6 +9,14 @@ import {
 } from './http/branding.ts';
 import { unknownSettingProblems, withSecretFiles } from './config-env.ts';
 import { isLocale, LOCALES, type Locale } from './i18n/index.ts';
+import {
+  GATEWAY_SECRET_SETTINGS,
+  GATEWAY_SETTINGS,
+  isGatewaySettingKey,
+  type ProviderName,
+  readGatewaySettings,
+  type SmsGatewaySettings,
+} from './sms/gateway-config.ts';
 import { type RedisStoreOptions, redisOptionsFromEnv } from './store/redis-options.ts';
 
 /** Everything the IdP can be told from outside. Defaults make the first start need no setup. */
@@ -37,8 +45,10 @@ export interface Config {
   readonly metadataValidDays: number;
   /** Git-ignored folder for the generated dev key pair (`DEV_KEY_DIR`). */
   readonly devKeyDir: string;
-  /** `console` or `webhook` (`SMS_PROVIDER`). */
-  readonly smsProvider: 'console' | 'webhook';
+  /** The SMS providers in failover order (`SMS_PROVIDER`: console, webhook or gateways, comma-separated). */
+  readonly smsProvider: readonly ProviderName[];
+  /** Routes, sender ids, gateway credentials, receipts and the breaker (sms/gateway-config.ts, CONTRACT.md §5a). */
+  readonly smsGateways: SmsGatewaySettings;
   /** `SMS_WEBHOOK_URL`, required for `webhook`. */
   readonly smsWebhookUrl: string | undefined;
   /** `SMS_WEBHOOK_TIMEOUT_MS`: no answer by then is a temporary failure. */
@@ -205,11 +215,17 @@ const KNOWN_KEYS = new Set([
 ]);
 
 /** Settings that hold a secret (a URL may carry a password or token): each may instead be `<NAME>_FILE`. */
-export const SECRET_SETTINGS: readonly string[] = ['IDP_SECRET', 'REDIS_URL', 'SMS_WEBHOOK_URL'];
+export const SECRET_SETTINGS: readonly string[] = [
+  'IDP_SECRET',
+  'REDIS_URL',
+  'SMS_WEBHOOK_URL',
+  ...GATEWAY_SECRET_SETTINGS,
+];
 
 /** Every variable name we read, the `_FILE` variants of secrets included. */
 const KNOWN_SETTINGS: ReadonlySet<string> = new Set([
   ...KNOWN_KEYS,
+  ...GATEWAY_SETTINGS,
   ...SECRET_SETTINGS.map((s) => `${s}_FILE`),
 ]);
 
@@ -219,7 +235,9 @@ const OWN_PREFIXES = ['OTP_', 'SMS_', 'IDP_', 'SAML_', 'REDIS_', 'SSO_', 'SLO_',
 /** Builds the Config from an environment; throws ConfigError listing every invalid value. */
 export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
   const { env, problems } = withSecretFiles(rawEnv, SECRET_SETTINGS);
-  problems.push(...unknownSettingProblems(rawEnv, KNOWN_SETTINGS, OWN_PREFIXES));
+  // SMS_SENDER_<CC> is one setting per country, so each present one is known.
+  const known = new Set([...KNOWN_SETTINGS, ...Object.keys(rawEnv).filter(isGatewaySettingKey)]);
+  problems.push(...unknownSettingProblems(rawEnv, known, OWN_PREFIXES));
   const str = (key: string, fallback: string): string => {
     const v = env[key];
     return v === undefined || v === '' ? fallback : v;
@@ -279,12 +297,13 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
     problems.push('IDP_SIGN_WITH=next needs IDP_NEXT_KEY_FILE and IDP_NEXT_CERT_FILE');
   }
 
-  const smsProviderRaw = str('SMS_PROVIDER', 'console');
-  let smsProvider: Config['smsProvider'] = 'console';
-  if (smsProviderRaw === 'console' || smsProviderRaw === 'webhook') smsProvider = smsProviderRaw;
-  else problems.push(`SMS_PROVIDER must be console or webhook (got "${smsProviderRaw}")`);
+  const gateways = readGatewaySettings(env);
+  problems.push(...gateways.problems);
+  const smsGateways = gateways.settings;
+  const smsProvider = smsGateways.providers;
   const smsWebhookUrl = optional('SMS_WEBHOOK_URL');
-  if (smsProvider === 'webhook') {
+  const usesWebhook = [...smsProvider, ...Object.values(smsGateways.routes).flat()].includes('webhook');
+  if (usesWebhook) {
     if (smsWebhookUrl === undefined) problems.push('SMS_WEBHOOK_URL is required when SMS_PROVIDER=webhook');
     else if (!/^https?:\/\//.test(smsWebhookUrl)) problems.push('SMS_WEBHOOK_URL must be an http(s) URL');
   }
@@ -364,6 +383,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
     metadataValidDays: int('METADATA_VALID_DAYS', 7, 1, 365),
     devKeyDir: str('DEV_KEY_DIR', '.dev-keys'),
     smsProvider,
+    smsGateways,
     smsWebhookUrl,
     smsWebhookTimeoutMs: int('SMS_WEBHOOK_TIMEOUT_MS', 5000, 100, 60000),
     smsCountries,
