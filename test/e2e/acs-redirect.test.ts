@@ -14,9 +14,11 @@ let acsPort = 0;
 let idp: HttpIdp;
 let browser: Browser;
 const posted: string[] = [];
+/** The SP's application: another origin, a host name Chromium is told lives on 127.0.0.1 where the server listens. */
+const APP_HOST = 'app.test';
 
 before(async () => {
-  // The SP: its ACS on 127.0.0.1 reads the post and sends the browser on to "its application" on localhost.
+  // The SP: its ACS on 127.0.0.1 reads the post and sends the browser on to "its application" at app.test.
   acs = createServer((request, response) => {
     if (request.method === 'POST' && request.url === '/acs') {
       let body = '';
@@ -25,7 +27,7 @@ before(async () => {
       });
       request.on('end', () => {
         posted.push(body);
-        response.writeHead(303, { location: `http://localhost:${acsPort}/app` }).end();
+        response.writeHead(303, { location: `http://${APP_HOST}:${acsPort}/app` }).end();
       });
       return;
     }
@@ -40,7 +42,7 @@ before(async () => {
     acs: [{ url: `http://127.0.0.1:${acsPort}/acs`, index: 0 }],
   });
   idp = await startHttpIdp({ sps: { sp: metadata } });
-  browser = await launchChromium();
+  browser = await launchChromium([`--host-resolver-rules=MAP ${APP_HOST} 127.0.0.1`]);
 });
 
 after(async () => {
@@ -57,7 +59,7 @@ test('the ACS answers the auto-post with a redirect to another origin, and the b
   );
   await page.goto(`${idp.ssoUrl}?${query}`);
   await page.locator('button[name=action][value=cancel]').click();
-  await page.waitForURL(`http://localhost:${acsPort}/app`);
+  await page.waitForURL(`http://${APP_HOST}:${acsPort}/app`);
   assert.equal(await page.locator('h1').textContent(), 'landed');
   assert.equal(posted.length, 1);
   const form = new URLSearchParams(posted[0]);

@@ -16,8 +16,8 @@ import { RecordingSmsProvider } from './recording-sms.ts';
 /** Debian's Chromium; CI installs it (.ci/run). */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
-/** Headless Chromium as root, without the background traffic a test has no use for. */
-export function launchChromium(): Promise<Browser> {
+/** Headless Chromium as root, without the background traffic a test has no use for; `extraArgs` added. */
+export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
@@ -29,6 +29,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }

@@ -1,4 +1,4 @@
-// A local metadata publisher for tests: serves documents over HTTP or HTTPS (localhost, own certificate), honours
+// A local metadata publisher for tests: serves documents over HTTP or HTTPS (127.0.0.1, a test CA), honours
 // If-None-Match, counts requests; and signs metadata the way a federation operator does (enveloped, root ID).
 
 import {
@@ -11,6 +11,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { samlTime } from '../../src/saml/values.ts';
 import { signXml, type TestKeys, testKeys } from './saml-sp.ts';
+import { testCa } from './test-ca.ts';
 
 /** What one path answers. */
 export interface Route {
@@ -28,7 +29,7 @@ export class MetadataServer {
   readonly hits: { path: string; status: number }[] = [];
   readonly #server: Server;
   #origin = '';
-  /** the server certificate (HTTPS only), to give the fetcher as its CA */
+  /** the CA that signed the server certificate (HTTPS only), to give the fetcher as its CA */
   readonly tlsCertPem: string | undefined;
 
   private constructor(server: Server, tlsCertPem: string | undefined) {
@@ -36,27 +37,24 @@ export class MetadataServer {
     this.tlsCertPem = tlsCertPem;
   }
 
-  /** Starts on a free port; with `tls`, HTTPS with a self-signed certificate for `localhost`. */
+  /** Starts on a free port; with `tls`, HTTPS with a certificate for IP 127.0.0.1 from a test CA. */
   static async start(opts: { tls?: boolean } = {}): Promise<MetadataServer> {
-    let keys: TestKeys | undefined;
     let instance: MetadataServer | undefined;
     const handler = (request: IncomingMessage, response: ServerResponse) => {
       if (instance !== undefined) void instance.#handle(request, response);
     };
-    let server: Server;
-    if (opts.tls === true) {
-      keys = testKeys('localhost');
-      server = createHttpsServer({ key: keys.privateKeyPem, cert: keys.certPem }, handler);
-    } else {
-      server = createHttpServer(handler);
-    }
-    instance = new MetadataServer(server, keys?.certPem);
+    const ca = opts.tls === true ? testCa(['IP:127.0.0.1']) : undefined;
+    const server: Server =
+      ca === undefined
+        ? createHttpServer(handler)
+        : createHttpsServer({ key: ca.keyPem, cert: ca.certPem }, handler);
+    instance = new MetadataServer(server, ca?.caCertPem);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
     const { port } = server.address() as AddressInfo;
-    instance.#origin = `${opts.tls === true ? 'https://localhost' : 'http://127.0.0.1'}:${port}`;
+    instance.#origin = `${ca === undefined ? 'http' : 'https'}://127.0.0.1:${port}`;
     return instance;
   }
 

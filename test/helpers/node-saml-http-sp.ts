@@ -1,5 +1,6 @@
 // A service provider built with @node-saml/node-saml 5 that listens on real HTTP: it logs users in at its ACS, takes
-// and answers LogoutRequests at its SLO endpoint, and starts logouts of its own, keeping sessions as an app would.
+// and answers LogoutRequests at its SLO endpoint, and starts logins (either binding) and logouts of its own,
+// keeping sessions as an app would.
 
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -80,7 +81,7 @@ function decode(value: string): string {
   return (bytes[0] === 0x3c ? bytes : inflateRawSync(bytes)).toString('utf8');
 }
 
-/** One SP on 127.0.0.1: `/acs`, `/slo` (its SingleLogoutService, on `sloBinding`) and `/logout`. */
+/** One SP on 127.0.0.1: `/acs`, `/slo` (its SingleLogoutService, on `sloBinding`), `/login-post` and `/logout`. */
 export class NodeSamlHttpSp {
   readonly name: string;
   readonly keys: TestKeys;
@@ -133,6 +134,10 @@ export class NodeSamlHttpSp {
   }
   get logoutUrl(): string {
     return `${this.#origin}/logout`;
+  }
+  /** A page of the SP that starts a login on the HTTP-POST binding: node-saml's self-submitting form. */
+  get postLoginUrl(): string {
+    return `${this.#origin}/login-post`;
   }
   /** The name of this SP's session cookie (cookies of 127.0.0.1 are shared by every port). */
   get cookieName(): string {
@@ -243,6 +248,11 @@ export class NodeSamlHttpSp {
         this.lastRefusal = `${(error as Error).message} ${status}`;
         return send(403, `<p>refused: ${(error as Error).message}</p>`);
       }
+    }
+
+    if (url.pathname === '/login-post') {
+      const form = await this.saml({ binding: 'HTTP-POST' }).getAuthorizeFormAsync(`${this.name}-relay`);
+      return send(200, form);
     }
 
     if (url.pathname === '/logout') {
