@@ -4,8 +4,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SignedXml } from 'xml-crypto';
 import { DOMParser } from '@xmldom/xmldom';
+import type { UntrustedReason } from '../../src/errors.ts';
 import { buildTestIdp, type TestIdp } from '../helpers/app.ts';
 import { BrowserClient, injectTransport } from '../helpers/browser-client.ts';
+import { LogLines } from '../helpers/refusals.ts';
 import { readResponse } from '../helpers/saml-response.ts';
 import {
   authnRequestXml,
@@ -402,24 +404,34 @@ describe('step 1 and lifetimes', () => {
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const page = await client.submit({ code });
     assert.equal(page.status, 400);
-    assert.match(page.html, /id="code-error"/);
+    assert.match(page.html, /id="code-error"[^>]*>[^<]*(<[^>]+>[^<]*)*The code has expired/);
     assert.doesNotMatch(page.html, /SAMLResponse/);
   });
 });
 
 describe('requests refused before the SP is known: error page, nothing posted', () => {
   let idp: TestIdp;
+  const logs = new LogLines();
   before(async () => {
     const signedSp = createTestSp({
       entityId: 'https://signed.example.org/sp',
       keyName: 'signed-sp',
       authnRequestsSigned: '1',
     });
-    idp = await buildTestIdp({ sps: { sp: sp.metadataXml, signed: signedSp.metadataXml } });
+    idp = await buildTestIdp({
+      sps: { sp: sp.metadataXml, signed: signedSp.metadataXml },
+      logStream: logs.stream,
+    });
   });
   after(() => idp.close());
 
-  const refused = async (url: string, form?: Record<string, string>) => {
+  /** Refused with an error page, for `reason` (and a detail matching `detail`), as logged under its reference. */
+  const refused = async (
+    reason: UntrustedReason,
+    detail: RegExp | undefined,
+    url: string,
+    form?: Record<string, string>,
+  ) => {
     const response = await idp.app.inject({
       method: form === undefined ? 'GET' : 'POST',
       url,
@@ -431,19 +443,25 @@ describe('requests refused before the SP is known: error page, nothing posted', 
     assert.doesNotMatch(response.body, /SAMLResponse/);
     assert.match(response.body, /class="reference"/);
     assert.doesNotMatch(response.body, /Error:|at \S+\.ts/);
+    logs.assertRefused(response.body, reason, detail);
     return response;
   };
 
   test('unknown SP', async () => {
     await refused(
+      'unknown-sp',
+      /nobody\.example/,
       `/saml/sso?${redirectQuery(authnRequestXml({ issuer: 'https://nobody.example', destination: SSO }))}`,
     );
   });
   test('malformed base64', async () => {
-    await refused('/saml/sso?SAMLRequest=%%%not-base64%%%');
+    await refused('malformed', /base64/, `/saml/sso?SAMLRequest=${encodeURIComponent('not*base64!')}`);
+  });
+  test('malformed percent-encoding', async () => {
+    await refused('malformed', /percent-encoding/, '/saml/sso?SAMLRequest=%%%not-base64%%%');
   });
   test('no SAMLRequest at all', async () => {
-    await refused('/saml/sso');
+    await refused('malformed', /SAMLRequest/, '/saml/sso');
   });
   test('ACS URL not in metadata', async () => {
     const xml = authnRequestXml({
@@ -451,27 +469,33 @@ describe('requests refused before the SP is known: error page, nothing posted', 
       destination: SSO,
       acsUrl: 'https://evil.example/acs',
     });
-    await refused(`/saml/sso?${redirectQuery(xml)}`);
+    await refused('acs-not-in-metadata', undefined, `/saml/sso?${redirectQuery(xml)}`);
   });
   test('unsigned request from an SP whose metadata requires signing ("1")', async () => {
     await refused(
+      'signature-required',
+      undefined,
       `/saml/sso?${redirectQuery(authnRequestXml({ issuer: 'https://signed.example.org/sp', destination: SSO }))}`,
     );
   });
   test('signature made with another key', async () => {
     const xml = authnRequestXml({ issuer: sp.entityId, destination: SSO });
     await refused(
+      'bad-signature',
+      /does not verify/,
       `/saml/sso?${redirectQuery(xml, { sign: { privateKeyPem: testKeys('intruder').privateKeyPem } })}`,
     );
   });
   test('Destination of another IdP', async () => {
     await refused(
+      'bad-destination',
+      undefined,
       `/saml/sso?${redirectQuery(authnRequestXml({ issuer: sp.entityId, destination: 'https://other-idp.example/sso' }))}`,
     );
   });
   test('DOCTYPE in a POST request', async () => {
     const xml = `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "e">]>${authnRequestXml({ issuer: sp.entityId, destination: SSO })}`;
-    await refused('/saml/sso', { SAMLRequest: Buffer.from(xml).toString('base64') });
+    await refused('malformed', /DOCTYPE/, '/saml/sso', { SAMLRequest: Buffer.from(xml).toString('base64') });
   });
   test('a request older than the allowed age', async () => {
     const xml = authnRequestXml({
@@ -479,7 +503,7 @@ describe('requests refused before the SP is known: error page, nothing posted', 
       destination: SSO,
       issueInstant: new Date(Date.now() - 3600_000),
     });
-    await refused(`/saml/sso?${redirectQuery(xml)}`);
+    await refused('stale', /old/, `/saml/sso?${redirectQuery(xml)}`);
   });
 });
 
