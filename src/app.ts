@@ -14,7 +14,9 @@ import { registerErrorHandler } from './http/error-handler.ts';
 import { fetchMetadata } from './http/fetch-metadata.ts';
 import { registerHealthRoutes } from './http/health-routes.ts';
 import { loadBranding } from './http/branding.ts';
+import { ProtocolAnswers } from './http/login-answer.ts';
 import { registerLoginRoutes } from './http/login-routes.ts';
+import { setUpOidc } from './http/oidc-setup.ts';
 import { SpAnswer } from './http/post-to-sp.ts';
 import { registerSamlRoutes } from './http/saml-routes.ts';
 import { registerSloRoutes } from './http/slo-routes.ts';
@@ -242,7 +244,15 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     relayStateMaxBytes: config.relayStateMaxBytes,
     sso,
   });
-  registerLoginRoutes(app, { login, answer, service: serviceLookup((id) => registry.get(id), logos) });
+  // OpenID Connect beside SAML: the same login screens, store and SSO session (README "For OIDC client admins").
+  const oidc = config.oidc.enabled
+    ? await setUpOidc(app, { config, store, ring, secret, login, sso, onEvent })
+    : undefined;
+  registerLoginRoutes(app, {
+    login,
+    answer: new ProtocolAnswers(answer, oidc?.answer),
+    service: serviceLookup((id) => registry.get(id), logos),
+  });
   registerSloRoutes(app, {
     sloUrl,
     registry,
@@ -273,6 +283,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
   app.addHook('onClose', async () => {
     remote.close();
+    oidc?.close();
     logos.close();
     registry.close();
     if (overrides.store === undefined) await store.close();

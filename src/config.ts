@@ -17,6 +17,7 @@ import {
   readGatewaySettings,
   type SmsGatewaySettings,
 } from './sms/gateway-config.ts';
+import { OIDC_KEYS, type OidcSettings, readOidcSettings } from './oidc/settings.ts';
 import { type RedisStoreOptions, redisOptionsFromEnv } from './store/redis-options.ts';
 
 /** Everything the IdP can be told from outside. Defaults make the first start need no setup. */
@@ -139,6 +140,8 @@ export interface Config {
   readonly shutdownDelaySeconds: number;
   /** After that, how long requests in flight may take before the process exits anyway (`SHUTDOWN_TIMEOUT_SECONDS`). */
   readonly shutdownTimeoutSeconds: number;
+  /** OpenID Connect (src/oidc/settings.ts). */
+  readonly oidc: OidcSettings;
 }
 
 /** Raised when the environment cannot make a Config; lists every problem at once. */
@@ -226,11 +229,12 @@ export const SECRET_SETTINGS: readonly string[] = [
 const KNOWN_SETTINGS: ReadonlySet<string> = new Set([
   ...KNOWN_KEYS,
   ...GATEWAY_SETTINGS,
+  ...OIDC_KEYS,
   ...SECRET_SETTINGS.map((s) => `${s}_FILE`),
 ]);
 
 /** Prefixes of variables that belong to us; an unknown one with this prefix is a typo worth stopping for. */
-const OWN_PREFIXES = ['OTP_', 'SMS_', 'IDP_', 'SAML_', 'REDIS_', 'SSO_', 'SLO_', 'SHUTDOWN_'];
+const OWN_PREFIXES = ['OTP_', 'SMS_', 'IDP_', 'SAML_', 'REDIS_', 'SSO_', 'SLO_', 'SHUTDOWN_', 'OIDC_'];
 
 /** Builds the Config from an environment; throws ConfigError listing every invalid value. */
 export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
@@ -425,6 +429,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
     logLevel: str('LOG_LEVEL', 'info'),
     shutdownDelaySeconds: int('SHUTDOWN_DELAY_SECONDS', 0, 0, 300),
     shutdownTimeoutSeconds: int('SHUTDOWN_TIMEOUT_SECONDS', 10, 1, 600),
+    oidc: readOidcSettings({ str, int, bool }),
   };
   if (config.secret !== '' && config.secret.length < 32)
     problems.push('IDP_SECRET must be at least 32 characters');

@@ -26,6 +26,18 @@ export interface PendingRequest {
   readonly spDisplayName: string;
   /** AttributeConsumingServiceIndex of the request: which of the SP's services names the attributes it wants. */
   readonly attributeServiceIndex?: number;
+  /**
+   * Set when the login answers an OpenID Connect authorization instead of an AuthnRequest. Then `spEntityId` is
+   * the client_id, `acsUrl` its checked redirect_uri and `spDisplayName` its client_name.
+   */
+  readonly oidc?: OidcRequestRef;
+}
+
+/** The OpenID Connect authorization a login answers: the provider's interaction waiting for the result. */
+export interface OidcRequestRef {
+  readonly interactionUid: string;
+  /** The client's state, for an error sent after the interaction expired. */
+  readonly state: string | undefined;
 }
 
 /** The person the login method identified (seed: "Information about the end user"). */

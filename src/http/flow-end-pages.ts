@@ -6,14 +6,14 @@ import { FlowError, SamlStatus, SamlStatusError } from '../errors.ts';
 import { type Locale, translate } from '../i18n/index.ts';
 import type { Flow } from '../login/flow.ts';
 import type { LoginService } from '../login/login-service.ts';
-import type { SpAnswer } from './post-to-sp.ts';
+import type { LoginAnswer } from './login-answer.ts';
 import { FLOW_COOKIE } from './security.ts';
 import type { ServiceLookup } from './sp-logo.ts';
 import { renderPage } from './views.ts';
 
 export interface FlowEndDeps {
   readonly login: LoginService;
-  readonly answer: SpAnswer;
+  readonly answer: LoginAnswer;
   readonly service: ServiceLookup;
 }
 

@@ -8,14 +8,14 @@ import type { Form, LoginService, Problems } from '../login/login-service.ts';
 import { examplePhone, formatPhone, maskPhone } from '../login/phone.ts';
 import { sendErrorPage } from './error-handler.ts';
 import { registerFlowReturn, renderExpired, renderFinished } from './flow-end-pages.ts';
-import type { SpAnswer } from './post-to-sp.ts';
+import type { LoginAnswer } from './login-answer.ts';
 import { FLOW_COOKIE, fromBrowser, SELF_SCRIPT_CSP } from './security.ts';
 import { plainService, type ServiceLookup } from './sp-logo.ts';
 import { renderPage } from './views.ts';
 
 export interface LoginRouteDeps {
   readonly login: LoginService;
-  readonly answer: SpAnswer;
+  readonly answer: LoginAnswer;
   /** The SP's name in the page's language and its logo (sp-logo.ts); default: the request's name, no logo. */
   readonly service?: ServiceLookup;
 }

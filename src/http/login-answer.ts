@@ -1,0 +1,61 @@
+// Who hears the end of a login: the SAML SP (auto-posted Response) or the OpenID Connect client (its authorization).
+
+import type { FastifyReply } from 'fastify';
+import type { SamlStatusError } from '../errors.ts';
+import type { Locale } from '../i18n/index.ts';
+import type { SsoSession } from '../login/sso-session.ts';
+import type { Identity, PendingRequest } from '../types.ts';
+import type { OidcAnswer } from './oidc-answer.ts';
+import type { SpAnswer } from './post-to-sp.ts';
+
+export interface LoginAnswer {
+  success(
+    reply: FastifyReply,
+    request: PendingRequest,
+    identity: Identity,
+    locale: Locale,
+    existing?: SsoSession,
+  ): Promise<FastifyReply>;
+  failure(
+    reply: FastifyReply,
+    request: PendingRequest,
+    error: SamlStatusError,
+    locale: Locale,
+  ): FastifyReply | Promise<FastifyReply>;
+}
+
+/** Picks the answer by the request's protocol. */
+export class ProtocolAnswers implements LoginAnswer {
+  readonly #saml: SpAnswer;
+  readonly #oidc: OidcAnswer | undefined;
+
+  constructor(saml: SpAnswer, oidc: OidcAnswer | undefined) {
+    this.#saml = saml;
+    this.#oidc = oidc;
+  }
+
+  #for(request: PendingRequest): LoginAnswer {
+    if (request.oidc === undefined) return this.#saml;
+    if (this.#oidc === undefined) throw new Error('OpenID Connect is not enabled');
+    return this.#oidc;
+  }
+
+  success(
+    reply: FastifyReply,
+    request: PendingRequest,
+    identity: Identity,
+    locale: Locale,
+    existing?: SsoSession,
+  ): Promise<FastifyReply> {
+    return this.#for(request).success(reply, request, identity, locale, existing);
+  }
+
+  failure(
+    reply: FastifyReply,
+    request: PendingRequest,
+    error: SamlStatusError,
+    locale: Locale,
+  ): FastifyReply | Promise<FastifyReply> {
+    return this.#for(request).failure(reply, request, error, locale);
+  }
+}

@@ -1,0 +1,80 @@
+// Builds the OpenID Provider from the Config and mounts it: clients, login bindings, keys, SSO bridge, routes.
+
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.ts';
+import type { LoginService } from '../login/login-service.ts';
+import { ClientRegistry } from '../oidc/client-registry.ts';
+import { OidcLogins } from '../oidc/logins.ts';
+import { buildProvider } from '../oidc/provider.ts';
+import type { KeyRing } from '../saml/key-ring.ts';
+import type { Store } from '../store/store.ts';
+import type { OidcAnswer } from './oidc-answer.ts';
+import { providerPages, registerOidcRoutes, ssoFromCookies } from './oidc-routes.ts';
+import type { SsoCookie } from './sso-cookie.ts';
+
+export interface OidcSetup {
+  readonly answer: OidcAnswer;
+  readonly clients: ClientRegistry;
+  close(): void;
+}
+
+export async function setUpOidc(
+  app: FastifyInstance,
+  deps: {
+    readonly config: Config;
+    readonly store: Store;
+    readonly ring: KeyRing;
+    readonly secret: string;
+    readonly login: LoginService;
+    /** The SSO cookie when SSO_ENABLED (shared with SAML), else undefined. */
+    readonly sso: SsoCookie | undefined;
+    readonly onEvent: (event: string, fields: Record<string, unknown>) => void;
+  },
+): Promise<OidcSetup> {
+  const { config } = deps;
+  const secure = config.baseUrl.startsWith('https:');
+  const clients = ClientRegistry.load(config.oidc.clientsDir, {
+    onProblem: (file, problem) => app.log.error({ file, problem }, 'OIDC client refused'),
+  });
+  clients.watch({
+    onReload: () => app.log.info({ clients: clients.size }, 'OIDC clients reloaded'),
+    onProblem: (file, problem) => app.log.error({ file, problem }, 'OIDC client refused'),
+  });
+  const logins = new OidcLogins({
+    store: deps.store,
+    sessions: deps.sso?.sessions,
+    ttlSeconds: config.ssoSessionTtlSeconds,
+  });
+  const provider = buildProvider({
+    issuer: `${config.baseUrl}/oidc`,
+    store: deps.store,
+    clients,
+    logins,
+    ring: deps.ring,
+    secret: deps.secret,
+    pages: providerPages(app, config.defaultLocale, deps.onEvent),
+    policy: {
+      ssoFromCookies: deps.sso === undefined ? undefined : ssoFromCookies(deps.sso.sessions, secure),
+      smsCountries: config.smsCountries,
+    },
+    ttl: {
+      session: config.ssoSessionTtlSeconds,
+      interaction: config.flowTtlSeconds,
+      accessToken: config.oidc.accessTokenTtlSeconds,
+      idToken: config.oidc.idTokenTtlSeconds,
+    },
+    proxy: config.trustProxy !== false,
+    allowPrivateOutbound: config.oidc.allowPrivateOutbound,
+    onEvent: deps.onEvent,
+  });
+  const answer = await registerOidcRoutes(app, {
+    provider,
+    clients,
+    login: deps.login,
+    defaultLocale: config.defaultLocale,
+    secureCookies: secure,
+    sso: deps.sso,
+    onEvent: deps.onEvent,
+  });
+  return { answer, clients, close: () => clients.close() };
+}
