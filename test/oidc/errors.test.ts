@@ -41,7 +41,11 @@ describe('OpenID Connect errors', () => {
   const firstAnswer = (url: string) => fetch(url, { redirect: 'manual' });
 
   test('unknown client or unregistered redirect_uri: our error page with a reference, no redirect', async () => {
-    for (const params of [{ client_id: 'nobody' }, { redirect_uri: 'https://evil.example/cb' }]) {
+    const cases: Record<string, string>[] = [
+      { client_id: 'nobody' },
+      { redirect_uri: 'https://evil.example/cb' },
+    ];
+    for (const params of cases) {
       const response = await firstAnswer(authorize(params));
       assert.equal(response.status, 400, JSON.stringify(params));
       assert.equal(response.headers.get('location'), null);
@@ -75,10 +79,11 @@ describe('OpenID Connect errors', () => {
   });
 
   test('a public client without code_challenge, or with plain, is refused', async () => {
-    for (const params of [
+    const cases: Record<string, string>[] = [
       { client_id: 'spa' },
       { client_id: 'spa', code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' },
-    ]) {
+    ];
+    for (const params of cases) {
       const location = new URL((await firstAnswer(authorize(params))).headers.get('location') as string);
       assert.equal(location.searchParams.get('error'), 'invalid_request', JSON.stringify(params));
     }
