@@ -8,16 +8,21 @@ interface Entry {
   readonly expiresAt: number;
 }
 
+/** A full store sweeps for expired keys at most this often; between sweeps new keys are refused at once. */
+const FULL_SWEEP_INTERVAL_MS = 1000;
+
 /**
  * The zero-setup default store. `now` is injectable so tests can move time. At most `maxKeys` live keys (default one
  * million, a few hundred MB): past that a write fails as the store being unavailable (a 503 page) rather than the
- * process running out of memory.
+ * process running out of memory. A sweep walks every key, so under a flood a full store sweeps once a second, not
+ * on every refused write.
  */
 export class MemoryStore implements Store {
   readonly #entries = new Map<string, Entry>();
   readonly #now: () => number;
   readonly #sweeper: NodeJS.Timeout;
   readonly #maxKeys: number;
+  #lastFullSweep = Number.NEGATIVE_INFINITY;
 
   constructor(options: { now?: () => number; sweepIntervalMs?: number; maxKeys?: number } = {}) {
     this.#now = options.now ?? Date.now;
@@ -44,7 +49,11 @@ export class MemoryStore implements Store {
   #write(key: string, value: unknown, ttlSeconds: number): void {
     if (!(ttlSeconds > 0)) throw new RangeError(`TTL must be positive (key ${key})`);
     if (this.#entries.size >= this.#maxKeys && !this.#entries.has(key)) {
-      this.#sweep();
+      const now = this.#now();
+      if (now - this.#lastFullSweep >= FULL_SWEEP_INTERVAL_MS) {
+        this.#lastFullSweep = now;
+        this.#sweep();
+      }
       if (this.#entries.size >= this.#maxKeys) throw new StoreUnavailableError('memory store is full');
     }
     this.#entries.set(key, { json: JSON.stringify(value), expiresAt: this.#now() + ttlSeconds * 1000 });

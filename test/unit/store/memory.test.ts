@@ -24,3 +24,26 @@ test('past maxKeys a new key is refused as StoreUnavailableError; existing keys 
     await store.close();
   }
 });
+
+test('a full store sweeps at most once a second under a flood of new keys, then makes room again', async () => {
+  let clock = 1_000_000;
+  const store = new MemoryStore({ now: () => clock, maxKeys: 3 });
+  try {
+    await store.set('short-1', 1, 0.3);
+    await store.set('short-2', 1, 0.3);
+    await store.set('long', 1, 100);
+    // Full, nothing expired: this refusal swept.
+    await assert.rejects(store.set('flood-1', 1, 10), StoreUnavailableError);
+    clock += 500;
+    // Two keys have expired, but the last sweep was under a second ago: refused without walking the keys.
+    await assert.rejects(store.set('flood-2', 1, 10), StoreUnavailableError);
+    assert.equal(store.size, 3);
+    clock += 500;
+    await store.set('flood-3', 1, 10);
+    assert.equal(store.size, 2);
+    assert.equal(await store.get('long'), 1);
+    assert.equal(await store.get('flood-3'), 1);
+  } finally {
+    await store.close();
+  }
+});
