@@ -30,15 +30,21 @@ export function newReferenceId(): string {
   return randomBytes(5).toString('hex').toUpperCase();
 }
 
+/** Headers every reply carries, set once per reply from a constant list. */
+const FIXED_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+} as const;
+
 export function registerSecurityHeaders(app: FastifyInstance): void {
-  app.addHook('onSend', async (_request, reply: FastifyReply, payload) => {
+  // A callback hook, not an async one: it runs on every reply, and needs no promise.
+  app.addHook('onSend', (_request, reply: FastifyReply, payload, done) => {
     if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', DEFAULT_CSP);
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('referrer-policy', 'no-referrer');
-    reply.header('cross-origin-opener-policy', 'same-origin');
+    reply.headers(FIXED_HEADERS);
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
-    return payload;
+    done(null, payload);
   });
 }
 

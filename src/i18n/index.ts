@@ -119,7 +119,8 @@ export function translate(
   if (!Object.hasOwn(en, key)) return String(key);
   const message: Message = Object.hasOwn(catalog, key) ? catalog[key] : en[key];
   const text = pick(locale, message, vars?.count);
-  if (vars === undefined) return text;
+  // Most messages have no placeholder (and pages pass an empty `vars` for every one).
+  if (vars === undefined || !text.includes('{')) return text;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
     Object.hasOwn(vars, name) ? String(vars[name]) : whole,
   );

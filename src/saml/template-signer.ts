@@ -5,12 +5,13 @@
 import { createHash, sign } from 'node:crypto';
 import type { IdpKeys } from './keys.ts';
 import { Alg, Ns } from './urn.ts';
-import { el, type XmlChild, type XmlElement } from './xml-writer.ts';
+import { el, PLAIN_XML_TEXT, type XmlChild, type XmlElement } from './xml-writer.ts';
 
 // Same character rules as the writer, so canonical text equals what a parser reads back from our output.
 const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 function c14nText(value: string): string {
+  if (PLAIN_XML_TEXT.test(value)) return value;
   return value
     .replace(NOT_XML_CHAR, '')
     .replace(/\r\n?/g, '\n')
@@ -18,6 +19,7 @@ function c14nText(value: string): string {
 }
 
 function c14nAttr(value: string): string {
+  if (PLAIN_XML_TEXT.test(value)) return value;
   return value
     .replace(NOT_XML_CHAR, '')
     .replace(/[&<"\t\n\r]/g, (c) =>

@@ -22,8 +22,15 @@ export function el(
 // Characters XML 1.0 forbids (§2.2), lone surrogates included; they are dropped rather than written.
 const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
+/**
+ * Text that no escaping changes, in the writer or in canonical form: no markup or quote characters, no control
+ * characters, no surrogates (astral characters take the full path), no U+FFFE/U+FFFF. Most values are like this.
+ */
+export const PLAIN_XML_TEXT = /^[\u0020\u0021\u0023-\u0025\u0027-\u003B\u003D\u003F-\uD7FF\uE000-\uFFFD]*$/;
+
 /** Escapes text content. CR is normalised to LF as a parser would, so signed text survives a round trip. */
 export function escapeText(value: string): string {
+  if (PLAIN_XML_TEXT.test(value)) return value;
   return value
     .replace(NOT_XML_CHAR, '')
     .replace(/\r\n?/g, '\n')
@@ -32,6 +39,7 @@ export function escapeText(value: string): string {
 
 /** Escapes an attribute value; whitespace other than space becomes a character reference (XML 1.0 §3.3.3). */
 export function escapeAttr(value: string): string {
+  if (PLAIN_XML_TEXT.test(value)) return value;
   return value.replace(NOT_XML_CHAR, '').replace(/[&<>"\t\n\r]/g, (c) => {
     switch (c) {
       case '&':

@@ -28,6 +28,26 @@ describe('xml-writer', () => {
     assert.equal(escapeAttr('a\r\n'), 'a&#13;&#10;');
   });
 
+  test('each character that needs work is found alone in an otherwise plain value (no shortcut skips it)', () => {
+    // One special character at a time, amid text the writer leaves as it is.
+    const cases: [string, string, string][] = [
+      ['&', '&amp;', '&amp;'],
+      ['<', '&lt;', '&lt;'],
+      ['>', '&gt;', '&gt;'],
+      ['"', '"', '&quot;'],
+      ['\t', '\t', '&#9;'],
+      ['\r', '\n', '&#13;'],
+      ['\uFFFF', '', ''],
+      ['\uDC00', '', ''],
+      ['\u{1D11E}', '\u{1D11E}', '\u{1D11E}'],
+    ];
+    for (const [raw, text, attr] of cases) {
+      assert.equal(escapeText(`Kari ${raw} Nordmann`), `Kari ${text} Nordmann`, JSON.stringify(raw));
+      assert.equal(escapeAttr(`Kari ${raw} Nordmann`), `Kari ${attr} Nordmann`, JSON.stringify(raw));
+    }
+    assert.equal(escapeAttr("æøå 'Zoë' +47 412 34 567"), "æøå 'Zoë' +47 412 34 567");
+  });
+
   test('undefined attributes and false/undefined children are left out; empty elements self-close', () => {
     assert.equal(
       renderXml(el('a', { x: undefined, y: '1' }, [false, undefined, el('b')])),
