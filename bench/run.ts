@@ -5,6 +5,7 @@
 //   npm run bench -- [--store memory|redis|both] [--logins N] [--seconds S] [--users N] [--in-process N]
 //                    [--cpu-prof DIR] [--soak N]
 
+import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startRedisServer, type RedisServer } from '../test/helpers/redis-server.ts';
 import { type Floor, floorMsPerLogin, measureFloor } from './floor.ts';
@@ -157,24 +158,25 @@ console.log(`nets-sms-idp benchmark, Node ${process.version}; measured processes
 if (args.soak !== undefined) {
   for (const store of args.store === 'both' ? ['memory'] : stores) await soak(store, Number(args.soak));
 } else {
-  let floor: Floor | undefined;
+  // Measured again beside each store's run: on a shared machine the floor moves as much as the IdP does.
   const floorOf = async (idp: IdpUnderTest) => {
-    if (floor === undefined) {
-      floor = await measureFloor(idp.keyFile, USERS, 20_000);
-      console.log(`\nfloor (same core, same run)`);
-      line(
-        'RSA-2048 signatures / s',
-        `${fmt(floor.signaturesPerSecond, 0)} (${fmt(floor.cpuMsPerSignature, 3)} ms CPU each, the IdP's key)`,
-      );
-      line(
-        'bare Fastify route requests / s',
-        `${fmt(floor.requestsPerSecond, 0)} (${fmt(floor.cpuMsPerRequest, 3)} ms CPU each)`,
-      );
-      line(
-        'floor per login',
-        `${fmt(floorMsPerLogin(floor, REQUESTS_PER_LOGIN))} ms CPU (2 signatures + ${REQUESTS_PER_LOGIN} requests)`,
-      );
-    }
+    const floor = await measureFloor(idp.keyFile, USERS, 20_000);
+    const load = loadavg().map((l) => l.toFixed(1));
+    console.log(
+      `\nfloor (same core, same run; load average ${load.join(' ')} on ${availableParallelism()} cores)`,
+    );
+    line(
+      'RSA-2048 signatures / s',
+      `${fmt(floor.signaturesPerSecond, 0)} (${fmt(floor.cpuMsPerSignature, 3)} ms CPU each, the IdP's key)`,
+    );
+    line(
+      'bare Fastify route requests / s',
+      `${fmt(floor.requestsPerSecond, 0)} (${fmt(floor.cpuMsPerRequest, 3)} ms CPU each)`,
+    );
+    line(
+      'floor per login',
+      `${fmt(floorMsPerLogin(floor, REQUESTS_PER_LOGIN))} ms CPU (2 signatures + ${REQUESTS_PER_LOGIN} requests)`,
+    );
     return floor;
   };
   for (const store of stores) await throughput(store, floorOf);
