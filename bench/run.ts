@@ -3,7 +3,7 @@
 // in-process section with store calls counted. Not a test: it asserts nothing, it measures.
 //
 //   npm run bench -- [--store memory|redis|both] [--logins N] [--seconds S] [--users N] [--in-process N]
-//                    [--cpu-prof DIR] [--soak N]
+//                    [--set NAME=VALUE]... [--cpu-prof DIR] [--soak N]
 
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -24,6 +24,7 @@ const { values: args } = parseArgs({
     users: { type: 'string', default: '8' },
     'in-process': { type: 'string', default: '400' },
     'cpu-prof': { type: 'string' },
+    set: { type: 'string', multiple: true, default: [] },
     soak: { type: 'string' },
   },
 });
@@ -34,6 +35,14 @@ const WARMUP = 300;
 const REQUESTS_PER_LOGIN = STEPS.length;
 const stores = args.store === 'both' ? ['memory', 'redis'] : [args.store as string];
 const MiB = 1048576;
+/** `--set NAME=VALUE`: IdP settings for this run (e.g. LOG_LEVEL=warn), on top of the benchmark's own. */
+const SETTINGS = Object.fromEntries(
+  (args.set as string[]).map((pair) => {
+    const eq = pair.indexOf('=');
+    if (eq < 1) throw new Error(`--set wants NAME=VALUE, got ${pair}`);
+    return [pair.slice(0, eq), pair.slice(eq + 1)];
+  }),
+);
 
 const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 const line = (label: string, value: string) => console.log(`  ${label.padEnd(34)}${value}`);
@@ -49,7 +58,7 @@ async function withIdp<T>(
   try {
     const idp = await startIdp({
       smsUrl: sink.url,
-      env: redis === undefined ? {} : { REDIS_URL: redis.url },
+      env: { ...SETTINGS, ...(redis === undefined ? {} : { REDIS_URL: redis.url }) },
       cpuProfileDir: args['cpu-prof'],
     });
     const driver = new LoginDriver({
