@@ -68,13 +68,9 @@ export class RedisStore implements Store {
       autoResendUnfulfilledCommands: false,
     };
     const retry = (attempt: number) => Math.min(attempt * 100, 1000);
-    // Commands issued in the same tick (a step's counters, a flow and its code) go out in one write and come back
-    // in one read: fewer round trips and system calls per login, the same commands and replies.
-    const enableAutoPipelining = true;
 
     if (opts.clusterNodes !== undefined) {
       this.#client = new Cluster(opts.clusterNodes, {
-        enableAutoPipelining,
         enableOfflineQueue: false,
         clusterRetryStrategy: retry,
         slotsRefreshTimeout: this.#commandTimeoutMs,
@@ -88,7 +84,6 @@ export class RedisStore implements Store {
           ? { sentinels: opts.sentinels, name: opts.sentinelName }
           : { host: url.host, port: url.port }),
         db: url.db,
-        enableAutoPipelining,
         enableOfflineQueue: false,
         retryStrategy: retry,
       });
