@@ -55,39 +55,64 @@ function liveChildren(node: XmlElement): (XmlElement | string)[] {
   return (node.children ?? []).filter((c): c is XmlElement | string => c !== undefined && c !== false);
 }
 
+interface C14nAttr {
+  readonly uri: string;
+  readonly local: string;
+  readonly qname: string;
+  readonly value: string;
+}
+
+// Namespace URI first, then local name (xml-exc-c14n via c14n §4.2); no two attributes of one element tie.
+const byNamespaceThenName = (a: C14nAttr, b: C14nAttr) =>
+  a.uri === b.uri ? (a.local < b.local ? -1 : 1) : a.uri < b.uri ? -1 : 1;
+
+/**
+ * Writes `node` in exclusive canonical form. `inScope`: prefixes declared by ancestors in the tree; `rendered`:
+ * those an output ancestor already wrote. Both maps are shared down the tree and copied only where an element
+ * changes them (most elements declare nothing and reuse their parent's), since this runs for every element
+ * signed.
+ */
 function canonicalInto(
   node: XmlElement,
   inScope: ReadonlyMap<string, string>,
   rendered: ReadonlyMap<string, string>,
   out: string[],
 ): void {
-  const scope = new Map(inScope);
-  for (const [p, uri] of declaredNamespaces(node)) scope.set(p, uri);
-  const attrs: { uri: string; local: string; qname: string; value: string }[] = [];
-  const used = new Set<string>([prefixOf(node.name)]);
-  for (const [qname, value] of Object.entries(node.attrs ?? {})) {
+  const entries = node.attrs === undefined ? [] : Object.entries(node.attrs);
+  let scope = inScope;
+  for (const [key, value] of entries) {
+    if (value === undefined || !key.startsWith('xmlns:')) continue;
+    if (scope === inScope) scope = new Map(inScope);
+    (scope as Map<string, string>).set(key.slice(6), value);
+  }
+  const elementPrefix = prefixOf(node.name);
+  if (elementPrefix === '') throw new Error(`canonical form needs prefixed element names (${node.name})`);
+  const used = [elementPrefix];
+  const attrs: C14nAttr[] = [];
+  for (const [qname, value] of entries) {
     if (value === undefined || qname.startsWith('xmlns')) continue;
     const p = prefixOf(qname);
-    if (p !== '' && p !== 'xml') used.add(p);
+    if (p !== '' && p !== 'xml' && !used.includes(p)) used.push(p);
     const uri = p === '' ? '' : p === 'xml' ? Ns.xml : (scope.get(p) ?? '');
     attrs.push({ uri, local: localOf(qname), qname, value });
   }
-  if (used.has('')) throw new Error(`canonical form needs prefixed element names (${node.name})`);
-  const nextRendered = new Map(rendered);
-  const decls: string[] = [];
-  for (const p of [...used].sort()) {
+  if (used.length > 1) used.sort();
+  let nextRendered = rendered;
+  out.push('<', node.name);
+  for (const p of used) {
     const uri = scope.get(p);
     if (uri === undefined) throw new Error(`undeclared prefix ${p} on ${node.name}`);
     if (rendered.get(p) !== uri) {
-      decls.push(` xmlns:${p}="${c14nAttr(uri)}"`);
-      nextRendered.set(p, uri);
+      out.push(' xmlns:', p, '="', c14nAttr(uri), '"');
+      if (nextRendered === rendered) nextRendered = new Map(rendered);
+      (nextRendered as Map<string, string>).set(p, uri);
     }
   }
-  attrs.sort((a, b) => (a.uri === b.uri ? (a.local < b.local ? -1 : 1) : a.uri < b.uri ? -1 : 1));
-  out.push('<', node.name, ...decls);
+  if (attrs.length > 1) attrs.sort(byNamespaceThenName);
   for (const a of attrs) out.push(' ', a.qname, '="', c14nAttr(a.value), '"');
   out.push('>');
-  for (const child of liveChildren(node)) {
+  for (const child of node.children ?? []) {
+    if (child === undefined || child === false) continue;
     if (typeof child === 'string') out.push(c14nText(child));
     else canonicalInto(child, scope, nextRendered, out);
   }

@@ -85,3 +85,21 @@ test('the signature goes right after the Issuer', () => {
   const xml = renderXml(signElement(sample('x'), keys));
   assert.match(xml, /<samlp:Response[^>]*><saml:Issuer>[^<]*<\/saml:Issuer><ds:Signature /);
 });
+
+test("canonical form equals xml-crypto's where prefixes are redeclared, declared unused, and attributes of several namespaces mix", () => {
+  const A = 'urn:example:a';
+  const B = 'urn:example:b';
+  const tree = el(
+    'p:Root',
+    { 'xmlns:p': A, 'xmlns:q': B, 'xmlns:unused': 'urn:example:unused', z: '1', a: '2' },
+    [
+      el('p:Child', { 'q:attr': 'x', 'p:attr': 'y', plain: 'z', 'xml:lang': 'nb' }, [
+        el('q:Deep', { 'xmlns:q': A }, [el('q:Deeper', {}, ['text']), el('p:Same', { 'q:x': '1' })]),
+      ]),
+      el('q:Sibling', {}, [el('p:Again', {})]),
+    ],
+  );
+  const doc = new DOMParser().parseFromString(renderXml(tree), 'text/xml');
+  const root = doc.documentElement as unknown as Element;
+  assert.equal(canonicalXml(tree), new ExclusiveCanonicalization().process(root, {}));
+});
