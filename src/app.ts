@@ -17,6 +17,7 @@ import { loadBranding } from './http/branding.ts';
 import { ProtocolAnswers } from './http/login-answer.ts';
 import { registerLoginRoutes } from './http/login-routes.ts';
 import { setUpOidc } from './http/oidc-setup.ts';
+import { registerReceiptRoutes } from './http/receipt-routes.ts';
 import { SpAnswer } from './http/post-to-sp.ts';
 import { registerSamlRoutes } from './http/saml-routes.ts';
 import { registerSloRoutes } from './http/slo-routes.ts';
@@ -37,7 +38,7 @@ import { RemoteMetadata } from './saml/remote-metadata.ts';
 import { ResponseBuilder } from './saml/response.ts';
 import { SpRegistry } from './saml/sp-registry.ts';
 import { ConsoleSmsProvider } from './sms/console.ts';
-import { buildGateways } from './sms/gateways.ts';
+import { buildGateways, buildReceiptVerifiers } from './sms/gateways.ts';
 import { type SendAttempt, SmsRouter } from './sms/router.ts';
 import type { SmsProvider } from './sms/sms-provider.ts';
 import { WebhookSmsProvider } from './sms/webhook.ts';
@@ -252,6 +253,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     login,
     answer: new ProtocolAnswers(answer, oidc?.answer),
     service: serviceLookup((id) => registry.get(id), logos),
+  });
+  await registerReceiptRoutes(app, {
+    login,
+    baseUrl: config.baseUrl,
+    verifiers: buildReceiptVerifiers(config.smsGateways, receiptKey(secret)),
   });
   registerSloRoutes(app, {
     sloUrl,

@@ -165,6 +165,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
             title: t('verify.heading'),
             notice: extra.notice,
             maskedPhone: maskPhone(flow.phone as string),
+            deliveryFailed: status3.deliveryFailed,
             codeMinutes: Math.ceil(status3.codeSecondsLeft / 60),
             canChangePhone: flow.preset.phone === undefined,
             countdown: countdown

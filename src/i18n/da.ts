@@ -56,6 +56,7 @@ export const da = {
   },
   'verify.changeNumber': 'Skift mobilnummer',
   'verify.noticeSent': 'Vi har sendt dig en kode via sms.',
+  'verify.deliveryFailed': 'Vi kunne ikke levere koden til {phone}. Tjek nummeret, eller bed om en ny kode.',
   'verify.noticeResent': 'Koden er sendt igen.',
   'verify.noticeNewCode': 'En ny kode er sendt.',
   'verify.resendReady': 'Du kan bede om koden igen nu.',

@@ -63,6 +63,8 @@ export const en = {
   },
   'verify.changeNumber': 'Change mobile number',
   'verify.noticeSent': 'We have sent you a code by SMS.',
+  'verify.deliveryFailed':
+    'We could not deliver the code to {phone}. Check the number or ask for a new code.',
   'verify.noticeResent': 'The code was sent again.',
   'verify.noticeNewCode': 'A new code was sent.',
   'verify.resendReady': 'You can ask for the code again now.',

@@ -57,6 +57,8 @@ export const fi = {
   },
   'verify.changeNumber': 'Vaihda matkapuhelinnumero',
   'verify.noticeSent': 'Lähetimme sinulle koodin tekstiviestillä.',
+  'verify.deliveryFailed':
+    'Emme saaneet koodia perille numeroon {phone}. Tarkista numero tai pyydä uusi koodi.',
   'verify.noticeResent': 'Koodi lähetettiin uudelleen.',
   'verify.noticeNewCode': 'Uusi koodi lähetettiin.',
   'verify.resendReady': 'Voit nyt pyytää koodin uudelleen.',

@@ -56,6 +56,7 @@ export const nb = {
   },
   'verify.changeNumber': 'Endre mobilnummer',
   'verify.noticeSent': 'Vi har sendt deg en kode på SMS.',
+  'verify.deliveryFailed': 'Vi fikk ikke levert koden til {phone}. Sjekk nummeret eller be om en ny kode.',
   'verify.noticeResent': 'Koden er sendt på nytt.',
   'verify.noticeNewCode': 'En ny kode er sendt.',
   'verify.resendReady': 'Du kan be om koden på nytt nå.',

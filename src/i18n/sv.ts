@@ -56,6 +56,8 @@ export const sv = {
   },
   'verify.changeNumber': 'Ändra mobilnummer',
   'verify.noticeSent': 'Vi har skickat en kod till dig via sms.',
+  'verify.deliveryFailed':
+    'Vi kunde inte leverera koden till {phone}. Kontrollera numret eller be om en ny kod.',
   'verify.noticeResent': 'Koden har skickats igen.',
   'verify.noticeNewCode': 'En ny kod har skickats.',
   'verify.resendReady': 'Du kan begära koden igen nu.',

@@ -15,6 +15,7 @@ import { parsePhone } from './phone.ts';
 import { parsePresetId, type Preset } from './preset.ts';
 import { composeSmsText } from './sms-text.ts';
 import { FlowTombstones } from './flow-tombstone.ts';
+import { Deliveries } from './delivery.ts';
 
 /** The eID this IdP implements (seed: `nets_sms`); `abs:` is E-Ident's prefixed spelling of the same. */
 export const NETS_SMS = 'nets_sms';
@@ -31,6 +32,8 @@ export interface LoginSettings extends LimitSettings {
   readonly defaultPhoneCountry?: string;
   /** SMS_WEBHOOK_TIMEOUT_MS: the longest one send may take; a flow's send lock outlives it. */
   readonly smsWebhookTimeoutMs?: number;
+  /** SMS_GATEWAY_TIMEOUT_MS, per gateway; a send may fail over through every gateway. */
+  readonly smsGateways?: { readonly timeoutMs: number };
 }
 
 export interface LoginDeps {
@@ -128,6 +131,9 @@ function refusalProblem(refusal: Refusal<SendRefusal | GuessRefusal>): Problem {
 
 const flowKey = (id: string): string => `{${id}}:flow`;
 
+/** Most gateways one send can go through (failover), for the send lock's lifetime. */
+const GATEWAYS_PER_SEND = 6;
+
 export class LoginService {
   readonly #store: Store;
   readonly #sms: SmsProvider;
@@ -135,6 +141,7 @@ export class LoginService {
   readonly #secret: string;
   readonly #limits: Limits;
   readonly #tombstones: FlowTombstones;
+  readonly #deliveries: Deliveries;
   readonly #now: () => number;
   readonly #onEvent: NonNullable<LoginDeps['onEvent']>;
 
@@ -145,6 +152,7 @@ export class LoginService {
     this.#secret = deps.secret;
     this.#limits = new Limits(deps.store, deps.settings, deps.secret);
     this.#tombstones = new FlowTombstones(deps.store);
+    this.#deliveries = new Deliveries(deps.store);
     this.#now = deps.now ?? Date.now;
     this.#onEvent = deps.onEvent ?? (() => {});
   }
@@ -270,10 +278,13 @@ export class LoginService {
     sendsLeft: number;
     /** Seconds until the code expires; 0 when it has. */
     codeSecondsLeft: number;
+    /** A delivery receipt said the last SMS did not reach the phone. */
+    deliveryFailed: boolean;
   }> {
-    const [wrong, sends] = await Promise.all([
+    const [wrong, sends, delivery] = await Promise.all([
       this.#limits.wrongCodes(flow.id),
       this.#limits.sendsUsed(flow.id),
+      this.#deliveries.get(flow.id),
     ]);
     const now = this.#now();
     return {
@@ -281,6 +292,7 @@ export class LoginService {
       resendWait: resendWaitSeconds(flow, this.#settings.otpResendCooldownSeconds, now),
       sendsLeft: Math.max(0, this.#settings.otpMaxSendsPerFlow - sends),
       codeSecondsLeft: codeIsLive(flow, now) ? Math.ceil(((flow.codeExpiresAt as number) - now) / 1000) : 0,
+      deliveryFailed: Deliveries.lastFailed(delivery),
     };
   }
 
@@ -397,7 +409,11 @@ export class LoginService {
     const phone = flow.phone as string;
     // One send at a time per flow: a double submit must not send two different codes. The lock outlives the
     // slowest send the gateway setting allows, so it cannot lapse while a send is still under way.
-    const lockSeconds = Math.max(15, Math.ceil((this.#settings.smsWebhookTimeoutMs ?? 0) / 1000) + 10);
+    const slowest = Math.max(
+      this.#settings.smsWebhookTimeoutMs ?? 0,
+      this.#settings.smsGateways?.timeoutMs ?? 0,
+    );
+    const lockSeconds = Math.max(15, Math.ceil((slowest * GATEWAYS_PER_SEND) / 1000) + 10);
     if (!(await this.#store.setIfAbsent(`{${flow.id}}:sending`, 1, lockSeconds))) {
       return { problem: { key: 'error.busy' } };
     }
@@ -408,8 +424,21 @@ export class LoginService {
       if (current.step !== flow.step || current.lastSentAt !== flow.lastSentAt) return { flow: current };
       const refusal = await this.#limits.chargeSend(flow.id, phone, clientIp, this.#settings.flowTtlSeconds);
       if (refusal !== undefined) return { problem: this.#refused(flow, phone, refusal) };
+      const delivery = await this.#deliveries.get(flow.id);
+      const pending = delivery.pending;
       const reuse = resend && codeIsLive(flow, now) && flow.codeNonce !== undefined;
-      const nonce = reuse ? (flow.codeNonce as string) : randomBytes(16).toString('base64url');
+      // After an uncertain attempt the same code goes out again, so whichever SMS arrives carries a valid code.
+      const repeat = !reuse && pending !== undefined && pending.phone === phone && pending.expiresAt > now;
+      const nonce = reuse
+        ? (flow.codeNonce as string)
+        : repeat
+          ? pending.nonce
+          : randomBytes(16).toString('base64url');
+      const expiresAt = reuse
+        ? (flow.codeExpiresAt as number)
+        : repeat
+          ? pending.expiresAt
+          : now + this.#settings.otpTtlSeconds * 1000;
       const code = deriveCode(this.#secret, flow.id, nonce);
       const text = composeSmsText({
         locale: flow.locale,
@@ -417,24 +446,43 @@ export class LoginService {
         baseUrl: this.#settings.baseUrl,
         ttlMinutes: Math.ceil(this.#settings.otpTtlSeconds / 60),
       });
+      const ref = randomBytes(12).toString('base64url');
+      const ttl = this.#settings.flowTtlSeconds;
       try {
-        await this.#sms.send({ to: phone, text });
+        const sent = await this.#sms.send({
+          to: phone,
+          text,
+          reference: ref,
+          ttlSeconds: Math.max(1, Math.ceil((expiresAt - now) / 1000)),
+          avoid: Deliveries.avoid(delivery),
+        });
+        const provider = sent?.provider ?? this.#sms.name;
+        await this.#deliveries.add(
+          flow.id,
+          { ref, provider, messageId: sent?.messageId, outcome: 'accepted' },
+          ttl,
+        );
       } catch (error) {
         const failure = error instanceof SmsError ? error.failure : 'temporary';
-        this.#onEvent('otp.send_failed', { flow: flow.id, failure, phone });
+        const uncertain = !(error instanceof SmsError) || error.processed === 'maybe';
+        const provider = (error instanceof SmsError ? error.provider : undefined) ?? this.#sms.name;
+        const outcome = uncertain ? 'uncertain' : 'failed';
+        const keep = uncertain ? { nonce, phone, expiresAt } : pending;
+        await this.#deliveries.add(flow.id, { ref, provider, outcome }, ttl, keep);
+        this.#onEvent('otp.send_failed', { flow: flow.id, failure, provider, uncertain, phone });
         return {
           problem: {
             key: failure === 'permanent' || failure === 'invalid-number' ? 'sms.permanent' : 'sms.temporary',
           },
         };
       }
-      if (!reuse) await this.#store.delete(`{${flow.id}}:attempts`);
+      if (!reuse && !repeat) await this.#store.delete(`{${flow.id}}:attempts`);
       const next: Flow = {
         ...flow,
         step: 'verify-code',
         codeNonce: nonce,
         codeHash: hashCode(this.#secret, flow.id, code),
-        codeExpiresAt: reuse ? flow.codeExpiresAt : now + this.#settings.otpTtlSeconds * 1000,
+        codeExpiresAt: expiresAt,
         lastSentAt: now,
       };
       await this.#save(next);
@@ -506,6 +554,25 @@ export class LoginService {
       flow: done,
       identity: { phone, givenName: flow.givenName as string, familyName: flow.familyName as string },
     };
+  }
+
+  /**
+   * A gateway's authenticated delivery receipt for one of our attempts: recorded against its flow while the flow is
+   * still in progress, so the code page can say the SMS did not arrive and the next resend avoids that gateway.
+   */
+  async recordReceipt(receipt: {
+    provider: string;
+    reference: string;
+    messageId?: string;
+    state: 'delivered' | 'failed';
+  }): Promise<boolean> {
+    const { provider, reference, messageId, state } = receipt;
+    const flowId = await this.#deliveries.flowOf(reference);
+    const flow = flowId === undefined ? undefined : await this.#store.get<Flow>(flowKey(flowId));
+    if (flow === undefined || flow.step === 'done') return false;
+    if (!(await this.#deliveries.receipt(flow.id, provider, reference, messageId, state))) return false;
+    this.#onEvent('sms.receipt', { flow: flow.id, provider, state, phone: flow.phone });
+    return true;
   }
 
   /** Logs a limit's refusal and turns it into the message the form shows. */

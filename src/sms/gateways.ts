@@ -6,7 +6,12 @@ import type { GatewayOptions } from './providers/gateway-options.ts';
 import { GatewayApiProvider } from './providers/gatewayapi.ts';
 import { SinchProvider } from './providers/sinch.ts';
 import { TwilioProvider } from './providers/twilio.ts';
+import { Elks46Receipts } from './receipts/elks46.ts';
+import { GatewayApiReceipts } from './receipts/gatewayapi.ts';
+import type { ReceiptVerifier } from './receipts/receipt.ts';
 import { receiptUrlFor } from './receipts/receipt-url.ts';
+import { SinchReceipts } from './receipts/sinch.ts';
+import { TwilioReceipts } from './receipts/twilio.ts';
 import { countryOf } from './router.ts';
 import type { SmsProvider } from './sms-provider.ts';
 
@@ -44,4 +49,19 @@ export function buildGateways(
     gateways.set('twilio', new TwilioProvider(twilio, options('twilio', twilio.baseUrl)));
   if (sinch !== undefined) gateways.set('sinch', new SinchProvider(sinch, options('sinch', sinch.baseUrl)));
   return gateways;
+}
+
+/** The receipt check of every configured gateway, by name (the receipts route answers 404 for the others). */
+export function buildReceiptVerifiers(
+  settings: SmsGatewaySettings,
+  receiptKey: string,
+): Map<string, ReceiptVerifier> {
+  const verifiers: ReceiptVerifier[] = [];
+  if (settings.elks46 !== undefined) verifiers.push(new Elks46Receipts(receiptKey));
+  if (settings.gatewayapi !== undefined)
+    verifiers.push(new GatewayApiReceipts(settings.gatewayapi.webhookSecret));
+  if (settings.twilio !== undefined) verifiers.push(new TwilioReceipts(settings.twilio.authToken));
+  if (settings.sinch !== undefined)
+    verifiers.push(new SinchReceipts(settings.sinch.webhookSecret, receiptKey));
+  return new Map(verifiers.map((v) => [v.provider, v]));
 }

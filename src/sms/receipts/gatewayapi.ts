@@ -1,0 +1,46 @@
+// GatewayAPI webhooks: a JSON event envelope signed with `Signature: v1=<hex HMAC-SHA256(secret, raw body)>`
+// (research/sms-gateways.md §2.5a). The webhook and its secret are set up in GatewayAPI's dashboard.
+
+import { field, parseJson } from '../failure.ts';
+import {
+  hmac,
+  header,
+  type ReceiptCheck,
+  type ReceiptRequest,
+  type ReceiptVerifier,
+  refuse,
+  sameSignature,
+} from './receipt.ts';
+
+const FAILED = new Set(['EXPIRED', 'DELETED', 'UNDELIVERABLE', 'REJECTED']);
+
+export class GatewayApiReceipts implements ReceiptVerifier {
+  readonly provider = 'gatewayapi';
+  readonly #secret: string | undefined;
+
+  /** Without SMS_GATEWAYAPI_WEBHOOK_SECRET no webhook can be checked, so none is accepted. */
+  constructor(secret: string | undefined) {
+    this.#secret = secret;
+  }
+
+  check(req: ReceiptRequest): ReceiptCheck {
+    const signature = /^v1=([0-9a-f]{64})$/i.exec(header(req, 'signature') ?? '')?.[1];
+    if (signature === undefined) return refuse(401, 'no Signature v1');
+    if (this.#secret === undefined)
+      return refuse(403, 'no webhook secret to check GatewayAPI signatures with');
+    if (!sameSignature(hmac('sha256', this.#secret, req.rawBody, 'hex'), signature.toLowerCase())) {
+      return refuse(403, 'Signature mismatch');
+    }
+    const event = field(parseJson(req.rawBody), 'event');
+    const reference = field(event, 'reference');
+    const status = field(event, 'status');
+    const msgId = field(event, 'msg_id');
+    if (typeof reference !== 'string' || typeof status !== 'string')
+      return refuse(400, 'no reference or status');
+    const state = status === 'DELIVERED' ? 'delivered' : FAILED.has(status) ? 'failed' : 'pending';
+    return {
+      ok: true,
+      receipt: { reference, messageId: typeof msgId === 'string' ? msgId : undefined, state },
+    };
+  }
+}

@@ -1,0 +1,58 @@
+// A delivery receipt as a gateway posts it, and what its check concluded.
+
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export interface ReceiptRequest {
+  /** The public URL the gateway posted to: BASE_URL + path + query. */
+  readonly url: string;
+  readonly query: URLSearchParams;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The body exactly as received (signatures cover the raw bytes). */
+  readonly rawBody: string;
+}
+
+export interface Receipt {
+  readonly reference: string;
+  readonly messageId?: string;
+  /** pending: not final yet (queued, sent, en route): nothing to record. */
+  readonly state: 'delivered' | 'failed' | 'pending';
+}
+
+/** 401: no credentials the vendor documents; 403: they do not match; 400: authenticated but not a receipt. */
+export type ReceiptCheck =
+  | { readonly ok: true; readonly receipt: Receipt }
+  | { readonly ok: false; readonly status: 400 | 401 | 403; readonly reason: string };
+
+export const refuse = (status: 400 | 401 | 403, reason: string): ReceiptCheck => ({
+  ok: false,
+  status,
+  reason,
+});
+
+/** One header's value (the first, when repeated). */
+export function header(req: ReceiptRequest, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Constant-time comparison of two signatures as strings. */
+export function sameSignature(expected: string, given: string): boolean {
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export function hmac(
+  algorithm: 'sha1' | 'sha256',
+  key: string,
+  data: string,
+  encoding: 'hex' | 'base64',
+): string {
+  return createHmac(algorithm, key).update(data, 'utf8').digest(encoding);
+}
+
+/** The verifier of one gateway's receipts. */
+export interface ReceiptVerifier {
+  readonly provider: string;
+  check(req: ReceiptRequest): ReceiptCheck;
+}
