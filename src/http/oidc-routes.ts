@@ -55,6 +55,27 @@ export function providerPages(
         htmlLang: htmlLang(locale),
       });
     },
+    // The form is the provider's own (its action and xsrf token); our button submits it.
+    async logout(ctx, form) {
+      const locale = localeOf(ctx);
+      const client = ctx.oidc?.client;
+      return app.view('oidc-logout', {
+        title: translate(locale, 'logout.confirmHeading'),
+        spName: client?.clientName ?? client?.clientId,
+        form,
+        locale,
+        htmlLang: htmlLang(locale),
+      });
+    },
+    async loggedOut(ctx) {
+      const locale = localeOf(ctx);
+      return app.view('logout-done', {
+        title: translate(locale, 'logout.doneHeading'),
+        partial: false,
+        locale,
+        htmlLang: htmlLang(locale),
+      });
+    },
   };
 }
 

@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import type { LoginService } from '../login/login-service.ts';
 import { ClientRegistry } from '../oidc/client-registry.ts';
 import { OidcLogins } from '../oidc/logins.ts';
+import { endOidcSessions, OidcParticipants } from '../oidc/participants.ts';
 import { buildProvider } from '../oidc/provider.ts';
 import type { KeyRing } from '../saml/key-ring.ts';
 import type { Store } from '../store/store.ts';
@@ -45,6 +46,8 @@ export async function setUpOidc(
     sessions: deps.sso?.sessions,
     ttlSeconds: config.ssoSessionTtlSeconds,
   });
+  const participants = new OidcParticipants(deps.store, config.ssoSessionTtlSeconds);
+  const findSso = deps.sso === undefined ? undefined : ssoFromCookies(deps.sso.sessions, secure);
   const provider = buildProvider({
     issuer: `${config.baseUrl}/oidc`,
     store: deps.store,
@@ -54,8 +57,9 @@ export async function setUpOidc(
     secret: deps.secret,
     pages: providerPages(app, config.defaultLocale, deps.onEvent),
     policy: {
-      ssoFromCookies: deps.sso === undefined ? undefined : ssoFromCookies(deps.sso.sessions, secure),
+      ssoFromCookies: findSso,
       smsCountries: config.smsCountries,
+      joined: (ssoSessionId, participant) => participants.add(ssoSessionId, participant),
     },
     ttl: {
       session: config.ssoSessionTtlSeconds,
@@ -67,6 +71,23 @@ export async function setUpOidc(
     allowPrivateOutbound: config.oidc.allowPrivateOutbound,
     onEvent: deps.onEvent,
   });
+  const sso = deps.sso;
+  if (sso !== undefined && findSso !== undefined) {
+    // SAML Single Logout, the IdP's logout page or an OIDC logout end the SSO session: OIDC clients hear it too.
+    sso.sessions.onEnd(async (ended) => {
+      await endOidcSessions(provider, participants, logins, ended, deps.onEvent);
+    });
+    // An RP-initiated logout, once confirmed, ends the SSO session shared with SAML (and its cookie).
+    provider.use(async (ctx, next) => {
+      await next();
+      if (ctx.oidc?.route !== 'end_session_confirm') return;
+      const current = await findSso(ctx.get('cookie') || undefined);
+      if (current === undefined) return;
+      await sso.sessions.end(current.id);
+      ctx.append('set-cookie', sso.clearing());
+      deps.onEvent('oidc.sso.ended', { session: current.id });
+    });
+  }
   const answer = await registerOidcRoutes(app, {
     provider,
     clients,

@@ -59,6 +59,11 @@ export class SsoCookie {
   }
 
   clear(reply: FastifyReply): void {
-    reply.header('set-cookie', `${this.#name}=; Max-Age=0; ${this.#attributes}`);
+    reply.header('set-cookie', this.clearing());
+  }
+
+  /** The Set-Cookie value that removes the cookie (for replies Fastify does not build: the OpenID Provider's). */
+  clearing(): string {
+    return `${this.#name}=; Max-Age=0; ${this.#attributes}`;
   }
 }

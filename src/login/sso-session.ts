@@ -74,6 +74,7 @@ export class SsoSessions {
   readonly #secret: string;
   readonly #ttlSeconds: number;
   readonly #now: () => number;
+  readonly #endListeners: ((session: SsoSession) => Promise<void>)[] = [];
 
   constructor(opts: SsoSessionOptions) {
     if (opts.secret === '') throw new Error('SSO sessions need the IdP secret');
@@ -163,7 +164,16 @@ export class SsoSessions {
   async end(sessionId: string): Promise<SsoSession | undefined> {
     if (!ID.test(sessionId)) return undefined;
     const stored = await this.#store.take<StoredSession>(sessionKey(sessionId));
-    return stored === undefined || stored.expiresAt <= this.#now() ? undefined : publicPart(stored);
+    if (stored === undefined || stored.expiresAt <= this.#now()) return undefined;
+    const ended = publicPart(stored);
+    // Other protocols' sessions end with this one (OpenID Connect back-channel logout); one failing stops no other.
+    await Promise.allSettled(this.#endListeners.map((listener) => listener(ended)));
+    return ended;
+  }
+
+  /** Calls `listener` with every session `end` ends. */
+  onEnd(listener: (session: SsoSession) => Promise<void>): void {
+    this.#endListeners.push(listener);
   }
 
   /** The session id inside a SessionIndex we gave `spEntityId`; undefined when it is not one of ours for it. */

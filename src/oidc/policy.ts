@@ -25,9 +25,7 @@ export interface PolicyDeps {
   /** Records that the SSO session answered this client (for logout). */
   readonly joined?: (
     ssoSessionId: string,
-    clientId: string,
-    sessionUid: string,
-    sid: string,
+    participant: { clientId: string; sessionUid: string; sid: string; accountId: string },
   ) => Promise<void>;
 }
 
@@ -148,7 +146,12 @@ async function join(
   clientId: string,
   session: NonNullable<KoaContextWithOIDC['oidc']['session']>,
 ): Promise<void> {
-  if (ssoSessionId === undefined || deps.joined === undefined) return;
+  if (ssoSessionId === undefined || deps.joined === undefined || session.accountId === undefined) return;
   session.ensureClientContainer(clientId);
-  await deps.joined(ssoSessionId, clientId, session.uid, session.sidFor(clientId) as string);
+  await deps.joined(ssoSessionId, {
+    clientId,
+    sessionUid: session.uid,
+    sid: session.sidFor(clientId) as string,
+    accountId: session.accountId,
+  });
 }
