@@ -19,6 +19,7 @@ import { freePort } from '../helpers/http-idp.ts';
 import { NodeSamlHttpSp } from '../helpers/node-saml-http-sp.ts';
 import { idpCertFromMetadata } from '../helpers/node-saml-sp.ts';
 import { RecordingSmsProvider } from '../helpers/recording-sms.ts';
+import { LogLines } from '../helpers/refusals.ts';
 import { readResponse } from '../helpers/saml-response.ts';
 import { testKeys } from '../helpers/saml-sp.ts';
 import { type WebPage, WebBrowser } from '../helpers/sso-browser.ts';
@@ -49,16 +50,17 @@ async function startIdp(sps: readonly NodeSamlHttpSp[], store: Store | undefined
     DEV_KEY_DIR: join(dir, 'keys'),
     DEMO_SP: 'false',
     IDP_SECRET: 'e2e-slo-secret-0123456789-0123456789',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: 'info',
     OTP_RESEND_COOLDOWN_SECONDS: '0',
     SMS_MAX_PER_PHONE: '1000',
     SMS_MAX_PER_IP: '100000',
     SLO_PROPAGATION_TIMEOUT_SECONDS: '2',
   });
   const sms = new RecordingSmsProvider();
+  const logs = new LogLines();
   let app: FastifyInstance | undefined;
   try {
-    app = await buildApp(config, { sms, store, logger: false });
+    app = await buildApp(config, { sms, store, logStream: logs.stream });
     await app.listen({ port, host: '127.0.0.1' });
     const metadata = await (await fetch(`${baseUrl}/saml/metadata`)).text();
     const idp = {
@@ -77,6 +79,7 @@ async function startIdp(sps: readonly NodeSamlHttpSp[], store: Store | undefined
   return {
     baseUrl,
     sms,
+    logs,
     metadata: () => fetch(`${baseUrl}/saml/metadata`).then((r) => r.text()),
     async close() {
       await running.close();
@@ -277,18 +280,27 @@ for (const [storeName, makeStore] of Object.entries(STORES)) {
       );
       const refusedForged = await browser.fetch('GET', forged.href);
       assert.equal(refusedForged.status, 400);
-      assert.doesNotMatch(await refusedForged.text(), /SAMLResponse/);
+      const forgedPage = await refusedForged.text();
+      assert.doesNotMatch(forgedPage, /SAMLResponse/);
+      idp.logs.assertRefused(forgedPage, 'bad-signature', /query signature does not verify/, 'forged');
 
       const intruderUrl = await shop
         .saml({}, { signingKey: testKeys('e2e-slo-intruder').privateKeyPem })
         .getLogoutUrlAsync(profile, '', {});
       const refusedIntruder = await browser.fetch('GET', intruderUrl);
       assert.equal(refusedIntruder.status, 400, 'signed as the shop with a key its metadata does not list');
+      idp.logs.assertRefused(
+        await refusedIntruder.text(),
+        'bad-signature',
+        /query signature does not verify/,
+        'intruder',
+      );
 
       const accepted = await browser.fetch('GET', logoutRequestUrl);
       assert.notEqual(accepted.status, 400, 'the genuine request, once');
       const replayed = await browser.fetch('GET', logoutRequestUrl);
       assert.equal(replayed.status, 400, 'the same request again');
+      idp.logs.assertRefused(await replayed.text(), 'replayed', /LogoutRequest ID seen before/, 'replayed');
     });
 
     test('NameID formats: unspecified is the phone, transient changes, persistent is stable per SP', async () => {

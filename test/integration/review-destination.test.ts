@@ -7,6 +7,7 @@ import { Binding, Ns } from '../../src/saml/urn.ts';
 import { samlTime } from '../../src/saml/values.ts';
 import { el, renderXml } from '../../src/saml/xml-writer.ts';
 import { buildTestIdp, type TestIdp } from '../helpers/app.ts';
+import { LogLines } from '../helpers/refusals.ts';
 import { authnRequestXml, createTestSp, newRequestId, postForm, redirectQuery } from '../helpers/saml-sp.ts';
 
 const IDP = 'https://idp.example.test';
@@ -18,8 +19,9 @@ const sp = createTestSp({
 const signing = { privateKeyPem: sp.keys.privateKeyPem };
 
 let idp: TestIdp;
+const logs = new LogLines();
 before(async () => {
-  idp = await buildTestIdp({ sps: { sp: sp.metadataXml } });
+  idp = await buildTestIdp({ sps: { sp: sp.metadataXml }, logStream: logs.stream });
 });
 after(() => idp.close());
 
@@ -61,9 +63,16 @@ describe('signed messages without Destination', () => {
     const redirect = await get(`/saml/sso?${redirectQuery(authn(null), { sign: signing })}`);
     assert.equal(redirect.statusCode, 400);
     assert.doesNotMatch(redirect.body, /SAMLResponse/);
+    logs.assertRefused(
+      redirect.body,
+      'bad-destination',
+      /signed AuthnRequest has no Destination/,
+      'Redirect',
+    );
     const posted = await post('/saml/sso', postForm(authn(null), { sign: signing }));
     assert.equal(posted.statusCode, 400);
     assert.doesNotMatch(posted.body, /SAMLResponse/);
+    logs.assertRefused(posted.body, 'bad-destination', /signed AuthnRequest has no Destination/, 'POST');
   });
 
   test('an unsigned AuthnRequest may still leave Destination out', async () => {
@@ -78,5 +87,6 @@ describe('signed messages without Destination', () => {
     const refused = await get(`/saml/slo?${redirectQuery(logoutRequest(null), { sign: signing })}`);
     assert.equal(refused.statusCode, 400);
     assert.equal(refused.headers.location, undefined);
+    logs.assertRefused(refused.body, 'bad-destination', /signed LogoutRequest has no Destination/);
   });
 });

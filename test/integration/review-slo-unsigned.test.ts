@@ -10,6 +10,7 @@ import { samlTime } from '../../src/saml/values.ts';
 import { el, renderXml } from '../../src/saml/xml-writer.ts';
 import { buildTestIdp, type TestIdp } from '../helpers/app.ts';
 import { BrowserClient } from '../helpers/browser-client.ts';
+import { LogLines } from '../helpers/refusals.ts';
 import { readResponse } from '../helpers/saml-response.ts';
 import { authnRequestXml, createTestSp, newRequestId, redirectQuery } from '../helpers/saml-sp.ts';
 import { CookieJar, jarTransport } from '../helpers/sso-browser.ts';
@@ -25,9 +26,14 @@ const sp = createTestSp({
 
 let idp: TestIdp;
 let phones = 0;
+const logs = new LogLines();
 
 before(async () => {
-  idp = await buildTestIdp({ sps: { sp: sp.metadataXml }, env: { SMS_MAX_PER_PHONE: '100' } });
+  idp = await buildTestIdp({
+    sps: { sp: sp.metadataXml },
+    env: { SMS_MAX_PER_PHONE: '100' },
+    logStream: logs.stream,
+  });
 });
 after(() => idp.close());
 
@@ -97,12 +103,24 @@ describe('unsigned LogoutRequests from an SP that does not sign', () => {
     });
     assert.equal(posted.statusCode, 400, posted.body.slice(0, 300));
     assert.doesNotMatch(posted.body, /SAMLResponse|SAMLRequest/);
+    logs.assertRefused(
+      posted.body,
+      'signature-required',
+      /unsigned LogoutRequest must name a SessionIndex/,
+      'POST',
+    );
     const redirected = await victim.send(
       'GET',
       `/saml/slo?${redirectQuery(logoutRequest(victim.nameId, []))}`,
     );
     assert.equal(redirected.statusCode, 400);
     assert.equal(redirected.headers.location, undefined);
+    logs.assertRefused(
+      redirected.body,
+      'signature-required',
+      /unsigned LogoutRequest must name a SessionIndex/,
+      'Redirect',
+    );
     assert.equal(await victim.hasSession(), true, 'the session goes on');
   });
 
