@@ -41,6 +41,8 @@ export async function freePort(): Promise<number> {
 export async function startHttpIdp(options: {
   sps: Readonly<Record<string, string>>;
   env?: Readonly<Record<string, string>>;
+  /** Receives the IdP's JSON log lines (at info); else no logs. */
+  logStream?: { write(line: string): void };
 }): Promise<HttpIdp> {
   const dir = mkdtempSync(join(tmpdir(), 'nsi-http-'));
   try {
@@ -58,10 +60,13 @@ export async function startHttpIdp(options: {
         DEV_KEY_DIR: join(dir, 'keys'),
         DEMO_SP: 'false',
         IDP_SECRET: 'http-test-secret-0123456789-0123456789',
-        LOG_LEVEL: 'silent',
+        LOG_LEVEL: options.logStream === undefined ? 'silent' : 'info',
         ...options.env,
       });
-      const app = await buildApp(config, { logger: false });
+      const app = await buildApp(
+        config,
+        options.logStream === undefined ? { logger: false } : { logStream: options.logStream },
+      );
       try {
         await app.listen({ port, host: '127.0.0.1' });
       } catch (error) {
