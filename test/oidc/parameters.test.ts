@@ -46,7 +46,12 @@ describe('OIDC authorization parameters', () => {
   test('a client offered two eIDs sees step 1 unless amr_values (also abs:) or acr_values picks nets_sms', async () => {
     const none = await open({ ui_locales: 'en' });
     assert.match(none.page.html, /Choose how to identify yourself/);
-    for (const pick of [{ amr_values: 'nets_sms' }, { amr_values: 'abs:nets_sms' }, { acr_values: ACR }]) {
+    const picks: Record<string, string>[] = [
+      { amr_values: 'nets_sms' },
+      { amr_values: 'abs:nets_sms' },
+      { acr_values: ACR },
+    ];
+    for (const pick of picks) {
       const { page } = await open({ ...pick, ui_locales: 'en' });
       assert.doesNotMatch(page.html, /Choose how to identify yourself/, JSON.stringify(pick));
       assert.match(page.html, /name="phone"/, JSON.stringify(pick));
@@ -54,7 +59,11 @@ describe('OIDC authorization parameters', () => {
   });
 
   test('presetid with ui_locales=sv: step 2c in Swedish, name and phone locked', async () => {
-    const { page } = await open({ amr_values: 'nets_sms', presetid: `${PHONE} Svenson, Anton Erik`, ui_locales: 'sv' });
+    const { page } = await open({
+      amr_values: 'nets_sms',
+      presetid: `${PHONE} Svenson, Anton Erik`,
+      ui_locales: 'sv',
+    });
     assert.match(page.html, /<html lang="sv"/);
     assert.match(page.html, /Bekräfta dina uppgifter/);
     assert.match(page.html, /Anton Erik Svenson/);
@@ -67,7 +76,11 @@ describe('OIDC authorization parameters', () => {
     assert.match(hinted.page.html, /<html lang="da"/);
     assert.doesNotMatch(hinted.page.html, /name="phone"/);
     assert.match(hinted.page.html, /name="family_name"/);
-    const other = await open({ amr_values: 'nets_sms', login_hint: 'someone@example.org', language: 'fi_FI' });
+    const other = await open({
+      amr_values: 'nets_sms',
+      login_hint: 'someone@example.org',
+      language: 'fi_FI',
+    });
     assert.match(other.page.html, /<html lang="fi"/);
     assert.match(other.page.html, /name="phone"/, 'a hint that is not a phone is ignored');
   });
