@@ -1,10 +1,11 @@
 // A TLS terminator in front of a plain-HTTP server, as the reverse proxy in front of the IdP in production: https on
-// 127.0.0.1 under a host name the browser maps there, with a test certificate the browser trusts by its key.
+// 127.0.0.1 under a host name the browser maps there, with a certificate from the test CA that the browser is told to
+// trust by its key.
 
 import { createHash, createPublicKey } from 'node:crypto';
 import { connect } from 'node:net';
 import { createServer, type Server } from 'node:tls';
-import { testKeys } from './saml-sp.ts';
+import { testCa } from './test-ca.ts';
 
 export class TlsFront {
   /** https://<host>:<port> */
@@ -23,9 +24,9 @@ export class TlsFront {
 
   /** Listens on `port` of 127.0.0.1 and passes each decrypted connection to 127.0.0.1:`targetPort`. */
   static async start(host: string, port: number, targetPort: number): Promise<TlsFront> {
-    const keys = testKeys(host);
+    const keys = testCa([`DNS:${host}`]);
     const sockets = new Set<{ destroy(): void }>();
-    const server = createServer({ key: keys.privateKeyPem, cert: keys.certPem }, (socket) => {
+    const server = createServer({ key: keys.keyPem, cert: keys.certPem }, (socket) => {
       const upstream = connect(targetPort, '127.0.0.1');
       sockets.add(socket).add(upstream);
       socket.on('close', () => sockets.delete(socket));
