@@ -7,6 +7,7 @@ import { metadataCommand } from './cmd-metadata.ts';
 import { keysGenerateCommand, keysStatusCommand } from './cmd-keys.ts';
 import { spCheckCommand, spListCommand, spRemoveCommand } from './cmd-sp.ts';
 import { spAddCommand } from './cmd-sp-add.ts';
+import { smsCheckCommand, smsSendCommand } from './cmd-sms.ts';
 import { type Command, COMMON_OPTIONS } from './command.ts';
 import { type CliIo, Exit, UsageError } from './io.ts';
 
@@ -19,6 +20,8 @@ export const COMMANDS: readonly Command[] = [
   spCheckCommand,
   keysGenerateCommand,
   keysStatusCommand,
+  smsCheckCommand,
+  smsSendCommand,
 ];
 
 const PROGRAM = 'nets-sms-idp';

@@ -31,7 +31,7 @@ export class Fake46elks extends FakeGateway {
     }
     const auth = readBasic(req.headers.authorization);
     if (auth?.user !== Fake46elks.USER || auth.password !== Fake46elks.PASSWORD) {
-      return { ok: false, problem: 'basic auth' };
+      return { ok: false, unauthorized: true };
     }
     const form = new URLSearchParams(req.body);
     const unknown = [...form.keys()].filter((k) => !FIELDS.has(k));

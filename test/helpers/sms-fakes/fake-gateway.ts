@@ -45,7 +45,11 @@ export interface FakeAnswer {
 }
 
 /** The outcome of a vendor fake's request check: the message, or what is wrong with the request. */
-export type Checked = { ok: true; message: Omit<AcceptedSms, 'messageId'> } | { ok: false; problem: string };
+export type Checked =
+  | { ok: true; message: Omit<AcceptedSms, 'messageId'> }
+  | { ok: false; problem: string }
+  /** Credentials the vendor would refuse: answered as the vendor does, not a fault of the request's shape. */
+  | { ok: false; unauthorized: true };
 
 export abstract class FakeGateway {
   readonly #server: Server;
@@ -55,6 +59,8 @@ export abstract class FakeGateway {
   /** Requests that did not follow the vendor's documentation; a test expects none. */
   readonly violations: string[] = [];
   mode: FakeMode = 'ok';
+  /** Requests refused for wrong credentials. */
+  refusedCredentials = 0;
   #origin = '';
 
   protected constructor() {
@@ -114,7 +120,10 @@ export abstract class FakeGateway {
   /** Checks a request against the vendor's documented shape. */
   protected abstract check(req: FakeRequest): Checked;
   /** The vendor's documented answer for a mode. */
-  protected abstract answerFor(mode: FakeMode, message: Omit<AcceptedSms, 'messageId'>): FakeAnswer;
+  protected abstract answerFor(
+    mode: FakeMode,
+    message: Omit<AcceptedSms, 'messageId'> | undefined,
+  ): FakeAnswer;
   /** The vendor's documented success answer. */
   protected abstract success(message: AcceptedSms): FakeAnswer;
   /** A request that asked the vendor to check and not send. */
@@ -126,6 +135,10 @@ export abstract class FakeGateway {
 
   #answer(req: FakeRequest): FakeAnswer | 'hang' {
     const checked = this.check(req);
+    if (!checked.ok && 'unauthorized' in checked) {
+      this.refusedCredentials += 1;
+      return this.answerFor('auth', undefined);
+    }
     if (!checked.ok) {
       this.violations.push(checked.problem);
       return { status: 400, contentType: 'text/plain', body: `fake: ${checked.problem}` };

@@ -25,7 +25,8 @@ export class FakeGatewayApi extends FakeGateway {
   protected check(req: FakeRequest): Checked {
     if (req.method !== 'POST' || req.path !== '/mobile/single')
       return { ok: false, problem: `${req.method} ${req.path}` };
-    if (req.headers.authorization !== `Token ${FakeGatewayApi.TOKEN}`) return { ok: false, problem: 'auth' };
+    if (req.headers.authorization !== `Token ${FakeGatewayApi.TOKEN}`)
+      return { ok: false, unauthorized: true };
     if (!/^application\/json/.test(req.headers['content-type'] ?? ''))
       return { ok: false, problem: 'content-type' };
     let body: Record<string, unknown>;

@@ -48,7 +48,7 @@ export class FakeSinch extends FakeGateway {
     if (req.method !== 'POST' || req.path !== `/xms/v1/${FakeSinch.PLAN}/batches`) {
       return { ok: false, problem: `${req.method} ${req.path}` };
     }
-    if (req.headers.authorization !== `Bearer ${FakeSinch.TOKEN}`) return { ok: false, problem: 'bearer' };
+    if (req.headers.authorization !== `Bearer ${FakeSinch.TOKEN}`) return { ok: false, unauthorized: true };
     if (!/^application\/json/.test(req.headers['content-type'] ?? ''))
       return { ok: false, problem: 'content-type' };
     let body: Record<string, unknown>;

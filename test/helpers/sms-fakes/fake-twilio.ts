@@ -48,7 +48,7 @@ export class FakeTwilio extends FakeGateway {
       return { ok: false, problem: `${req.method} ${req.path}` };
     const auth = readBasic(req.headers.authorization);
     if (auth?.user !== FakeTwilio.ACCOUNT_SID || auth.password !== FakeTwilio.AUTH_TOKEN) {
-      return { ok: false, problem: 'basic auth' };
+      return { ok: false, unauthorized: true };
     }
     if (req.headers['content-type'] !== 'application/x-www-form-urlencoded') {
       return { ok: false, problem: `content-type ${req.headers['content-type']}` };
