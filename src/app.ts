@@ -160,9 +160,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const store = overrides.store ?? buildStore(config, app.log);
   // Every send attempt through a gateway, with its outcome: the operator's log line (and the place for metrics).
   const onSendAttempt = (attempt: SendAttempt) => {
-    const level =
-      attempt.outcome === 'accepted' ? 'info' : attempt.outcome === 'invalid-number' ? 'info' : 'warn';
-    app.log[level]({ event: 'sms.attempt', ...attempt }, 'sms.attempt');
+    const level = attempt.outcome === 'accepted' || attempt.outcome === 'invalid-number' ? 'info' : 'warn';
+    (requestLog.getStore() ?? app.log)[level]({ event: 'sms.attempt', ...attempt }, 'sms.attempt');
   };
   const sms = overrides.sms ?? buildSms(config, secret, onSendAttempt);
   const registry = await SpRegistry.load(config.spMetadataDir, {

@@ -470,11 +470,12 @@ export class LoginService {
         const keep = uncertain ? { nonce, phone, expiresAt } : pending;
         await this.#deliveries.add(flow.id, { ref, provider, outcome }, ttl, keep);
         this.#onEvent('otp.send_failed', { flow: flow.id, failure, provider, uncertain, phone });
-        return {
-          problem: {
-            key: failure === 'permanent' || failure === 'invalid-number' ? 'sms.permanent' : 'sms.temporary',
-          },
-        };
+        // "Check the number" only where the number is the likely cause: a gateway's own refusal (credentials,
+        // credit, sender) is the operator's to fix, so the user is asked to try again. The generic webhook's 4xx
+        // stays permanent as CONTRACT.md §5 defines it.
+        const numberAtFault =
+          failure === 'invalid-number' || (failure === 'permanent' && provider === 'webhook');
+        return { problem: { key: numberAtFault ? 'sms.permanent' : 'sms.temporary' } };
       }
       if (!reuse && !repeat) await this.#store.delete(`{${flow.id}}:attempts`);
       const next: Flow = {

@@ -19,6 +19,8 @@ export interface SendAttempt {
   readonly outcome: 'accepted' | SmsFailure;
   readonly processed?: Processed;
   readonly vendorCode?: string;
+  /** What went wrong, e.g. "46elks answered HTTP 401" (never a secret, never the message text). */
+  readonly detail?: string;
   readonly failover: boolean;
 }
 
@@ -90,6 +92,7 @@ export class SmsRouter implements SmsProvider {
           outcome: failure.failure,
           processed: failure.processed,
           vendorCode: failure.vendorCode,
+          detail: failure.message,
           failover: index > 0,
         });
         last =

@@ -26,6 +26,8 @@ export async function buildTestIdp(
     env?: Record<string, string>;
     store?: Store;
     dir?: string;
+    /** Send through the providers the settings configure (gateway fakes) instead of the recording provider. */
+    realSms?: boolean;
     /** Receives the IdP's own JSON log lines (its real logger, at LOG_LEVEL, default info); else no logs. */
     logStream?: { write(line: string): void };
   } = {},
@@ -51,7 +53,7 @@ export async function buildTestIdp(
   let app: FastifyInstance;
   try {
     app = await buildApp(config, {
-      sms,
+      ...(options.realSms === true ? {} : { sms }),
       store: options.store,
       ...(options.logStream === undefined ? { logger: false } : { logStream: options.logStream }),
     });
