@@ -7,6 +7,12 @@ import { metadataCommand } from './cmd-metadata.ts';
 import { keysGenerateCommand, keysStatusCommand } from './cmd-keys.ts';
 import { spCheckCommand, spListCommand, spRemoveCommand } from './cmd-sp.ts';
 import { spAddCommand } from './cmd-sp-add.ts';
+import {
+  clientAddCommand,
+  clientCheckCommand,
+  clientListCommand,
+  clientRemoveCommand,
+} from './cmd-client.ts';
 import { smsCheckCommand, smsSendCommand } from './cmd-sms.ts';
 import { type Command, COMMON_OPTIONS } from './command.ts';
 import { type CliIo, Exit, UsageError } from './io.ts';
@@ -18,6 +24,10 @@ export const COMMANDS: readonly Command[] = [
   spListCommand,
   spRemoveCommand,
   spCheckCommand,
+  clientAddCommand,
+  clientListCommand,
+  clientRemoveCommand,
+  clientCheckCommand,
   keysGenerateCommand,
   keysStatusCommand,
   smsCheckCommand,
@@ -31,7 +41,8 @@ function usage(): string {
   return (
     `usage:\n${lines.join('\n')}\n\n` +
     'Every command takes --json (one JSON document on stdout) and --dir DIR (the SP folder; default\n' +
-    '$SP_METADATA_DIR, else metadata/sp). Settings come from the environment (and ./.env) as for `npm start`.\n' +
+    '$SP_METADATA_DIR, else metadata/sp; for `client` commands the OIDC clients folder, default $OIDC_CLIENTS_DIR,\n' +
+    'else metadata/oidc). Settings come from the environment (and ./.env) as for `npm start`.\n' +
     'Exit codes: 0 all good, 1 problems found (nothing was changed), 2 usage or configuration error.\n'
   );
 }
