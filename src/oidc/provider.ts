@@ -199,12 +199,12 @@ export function buildProvider(options: ProviderOptions): Provider {
   };
   const provider = new Provider(options.issuer, configuration);
   provider.proxy = options.proxy;
-  // Our headers on everything the provider answers (Fastify's hooks do not see these replies).
+  // Our headers on everything the provider answers (Fastify's hooks do not see these replies). The CSP is set
+  // first: the library adds the hash of its one inline script (form_post, logout auto-submit) to script-src.
   provider.use(async (ctx, next) => {
-    await next();
     for (const [name, value] of Object.entries(HEADERS)) ctx.set(name, value);
-    if (ctx.response.is('html') && !ctx.response.get('content-security-policy'))
-      ctx.set('content-security-policy', PROVIDER_CSP);
+    ctx.set('content-security-policy', PROVIDER_CSP);
+    await next();
     if (!ctx.response.get('cache-control')) ctx.set('cache-control', 'no-store');
   });
   const onEvent = options.onEvent;
