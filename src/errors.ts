@@ -39,20 +39,50 @@ export class UntrustedRequestError extends Error {
   }
 }
 
+/**
+ * Every StatusMessage we sign. Only these fixed sentences reach the SP: a value from the request inside our signed
+ * Response would let anyone who can send an AuthnRequest have us vouch for their text (phishing on the SP's page).
+ */
+export type StatusMessage =
+  | 'cancel'
+  | 'login expired'
+  | 'too many wrong codes'
+  | 'no session for a passive request'
+  | 'the requested eID is not offered here'
+  | 'the requested eID is handled elsewhere'
+  | 'the presetid cannot be used'
+  | 'the preset phone number cannot be used'
+  | 'the NameID format is not supported'
+  | 'SPNameQualifier must be the SP entityID'
+  | 'only the HTTP-POST binding is supported for the Response'
+  | 'the requested authentication context cannot be satisfied'
+  | 'the Subject must not contain a SubjectConfirmation'
+  | 'the person who logged in is not the requested Subject';
+
 /** The SP and its ACS are known: answer with a signed Response carrying this status (CONTRACT.md §4). */
 export class SamlStatusError extends Error {
   readonly topLevel: typeof SamlStatus.Requester | typeof SamlStatus.Responder;
   readonly secondLevel: SamlStatusCode | undefined;
+  /** What the request said that led here, for the log only (never signed, never shown). */
+  readonly detail: string | undefined;
   constructor(
     topLevel: typeof SamlStatus.Requester | typeof SamlStatus.Responder,
     secondLevel: SamlStatusCode | undefined,
-    message: string,
+    message: StatusMessage,
+    detail?: string,
   ) {
     super(message);
     this.name = 'SamlStatusError';
     this.topLevel = topLevel;
     this.secondLevel = secondLevel;
+    this.detail = detail;
   }
+}
+
+/** A request value fit for a log line: length-capped, JSON-quoted (control characters escaped). */
+export function loggable(value: string | undefined, max = 120): string | undefined {
+  if (value === undefined) return undefined;
+  return JSON.stringify(value.length > max ? `${value.slice(0, max)}…` : value);
 }
 
 /** The login flow is gone or unusable (expired, unknown id, already finished): a page that explains it. */

@@ -98,6 +98,7 @@ export class SpAnswer {
       inResponseTo: request.requestId,
       status: error.secondLevel ?? error.topLevel,
       message: error.message,
+      ...(error.detail === undefined ? {} : { detail: error.detail }),
     });
     return this.#post(reply, request, xml, locale);
   }

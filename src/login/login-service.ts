@@ -1,7 +1,7 @@
 // The nets_sms login: turns a pending request into an identity through steps 1, 2a–2d and 3 of the seed.
 
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { FlowError, SamlStatus, SamlStatusError, TooManyRequestsError } from '../errors.ts';
+import { FlowError, loggable, SamlStatus, SamlStatusError, TooManyRequestsError } from '../errors.ts';
 import { type Locale, negotiateLocale } from '../i18n/index.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { type SmsProvider, SmsError } from '../sms/sms-provider.ts';
@@ -184,7 +184,8 @@ export class LoginService {
       throw new SamlStatusError(
         SamlStatus.Requester,
         SamlStatus.NoSupportedIDP,
-        `eID ${forced} is not offered here`,
+        'the requested eID is not offered here',
+        `forcepkivendor ${loggable(forced)}`,
       );
     }
     const preset = this.#readPreset(input.params.presetid, input.request.subjectPhone);
@@ -221,14 +222,24 @@ export class LoginService {
     if (presetid !== undefined && presetid !== '') {
       const parsed = parsePresetId(presetid);
       if (!parsed.ok)
-        throw new SamlStatusError(SamlStatus.Requester, undefined, `presetid: ${parsed.reason}`);
+        throw new SamlStatusError(
+          SamlStatus.Requester,
+          undefined,
+          'the presetid cannot be used',
+          `presetid: ${parsed.reason}`,
+        );
       preset = parsed.preset;
     }
     const phoneSource = preset.phone ?? subjectPhone;
     if (phoneSource === undefined) return preset;
     const phone = parsePhone(phoneSource, { allowedCountries: this.#settings.smsCountries });
     if (!phone.ok)
-      throw new SamlStatusError(SamlStatus.Requester, undefined, `preset phone: ${phone.problem}`);
+      throw new SamlStatusError(
+        SamlStatus.Requester,
+        undefined,
+        'the preset phone number cannot be used',
+        `preset phone: ${phone.problem}`,
+      );
     return { ...preset, phone: phone.e164 };
   }
 
@@ -338,7 +349,8 @@ export class LoginService {
         error: new SamlStatusError(
           SamlStatus.Responder,
           SamlStatus.NoSupportedIDP,
-          `eID ${eid} is handled elsewhere`,
+          'the requested eID is handled elsewhere',
+          `eID ${loggable(eid)}`,
         ),
       };
     }

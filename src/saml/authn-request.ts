@@ -1,6 +1,6 @@
 // Turns an AuthnRequest on either binding into a trusted PendingRequest, or says why it cannot be trusted or served.
 
-import { SamlStatus, type SamlStatusCode, SamlStatusError } from '../errors.ts';
+import { loggable, SamlStatus, type SamlStatusCode, SamlStatusError, type StatusMessage } from '../errors.ts';
 import type { NameIdFormat, PendingRequest } from '../types.ts';
 import { resolveAcs } from './acs.ts';
 import { authnContextSatisfied, parseComparison } from './authn-context.ts';
@@ -50,8 +50,8 @@ const NAME_ID_FORMATS = new Map<string, NameIdFormat>([
   [NameIdFormatUrn.persistent, 'persistent'],
 ]);
 
-function refuse(code: SamlStatusCode, message: string): SamlStatusError {
-  return new SamlStatusError(SamlStatus.Requester, code, message);
+function refuse(code: SamlStatusCode, message: StatusMessage, detail?: string): SamlStatusError {
+  return new SamlStatusError(SamlStatus.Requester, code, message, detail);
 }
 
 /** Reads and checks AuthnRequests (SAML core §3.4.1, bindings §3.4/§3.5, DESIGN.md §4). */
@@ -202,14 +202,23 @@ export class AuthnRequestReader {
       return refuse(
         SamlStatus.UnsupportedBinding,
         'only the HTTP-POST binding is supported for the Response',
+        `ProtocolBinding ${loggable(protocolBinding)}`,
       );
     }
     if (nameIdFormat === undefined) {
-      return refuse(SamlStatus.InvalidNameIDPolicy, `NameID format ${formatUrn} is not supported`);
+      return refuse(
+        SamlStatus.InvalidNameIDPolicy,
+        'the NameID format is not supported',
+        `NameIDPolicy Format ${loggable(formatUrn)}`,
+      );
     }
     // Persistent IDs are keyed by the SP; another qualifier would let one SP obtain another's identifiers.
     if (spNameQualifier !== undefined && spNameQualifier !== sp.entityId) {
-      return refuse(SamlStatus.InvalidNameIDPolicy, 'SPNameQualifier must be the SP entityID');
+      return refuse(
+        SamlStatus.InvalidNameIDPolicy,
+        'SPNameQualifier must be the SP entityID',
+        `SPNameQualifier ${loggable(spNameQualifier)}`,
+      );
     }
     const requested = optionalChild(root, Ns.protocol, 'RequestedAuthnContext');
     if (requested !== undefined) {
