@@ -9,6 +9,7 @@ export const SamlStatus = {
   InvalidNameIDPolicy: 'urn:oasis:names:tc:SAML:2.0:status:InvalidNameIDPolicy',
   NoAuthnContext: 'urn:oasis:names:tc:SAML:2.0:status:NoAuthnContext',
   UnsupportedBinding: 'urn:oasis:names:tc:SAML:2.0:status:UnsupportedBinding',
+  UnknownPrincipal: 'urn:oasis:names:tc:SAML:2.0:status:UnknownPrincipal',
   RequestDenied: 'urn:oasis:names:tc:SAML:2.0:status:RequestDenied',
   NoSupportedIDP: 'urn:oasis:names:tc:SAML:2.0:status:NoSupportedIDP',
 } as const;
@@ -57,7 +58,8 @@ export type StatusMessage =
   | 'only the HTTP-POST binding is supported for the Response'
   | 'the requested authentication context cannot be satisfied'
   | 'the Subject must not contain a SubjectConfirmation'
-  | 'the person who logged in is not the requested Subject';
+  | 'the person who logged in is not the requested Subject'
+  | 'the presetid and the Subject name different people';
 
 /** The SP and its ACS are known: answer with a signed Response carrying this status (CONTRACT.md §4). */
 export class SamlStatusError extends Error {

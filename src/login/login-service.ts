@@ -230,6 +230,18 @@ export class LoginService {
         );
       preset = parsed.preset;
     }
+    // Both name a number: they must name the same one, or the SP asked for two people at once.
+    if (preset.phone !== undefined && subjectPhone !== undefined) {
+      const fromSubject = parsePhone(subjectPhone, { allowedCountries: this.#settings.smsCountries });
+      const fromPreset = parsePhone(preset.phone, { allowedCountries: this.#settings.smsCountries });
+      if (!fromSubject.ok || !fromPreset.ok || fromSubject.e164 !== fromPreset.e164) {
+        throw new SamlStatusError(
+          SamlStatus.Requester,
+          SamlStatus.UnknownPrincipal,
+          'the presetid and the Subject name different people',
+        );
+      }
+    }
     const phoneSource = preset.phone ?? subjectPhone;
     if (phoneSource === undefined) return preset;
     const phone = parsePhone(phoneSource, { allowedCountries: this.#settings.smsCountries });

@@ -50,7 +50,7 @@ const NAME_ID_FORMATS = new Map<string, NameIdFormat>([
   [NameIdFormatUrn.persistent, 'persistent'],
 ]);
 
-function refuse(code: SamlStatusCode, message: StatusMessage, detail?: string): SamlStatusError {
+function refuse(code: SamlStatusCode | undefined, message: StatusMessage, detail?: string): SamlStatusError {
   return new SamlStatusError(SamlStatus.Requester, code, message, detail);
 }
 
@@ -125,8 +125,8 @@ export class AuthnRequestReader {
     const spNameQualifier =
       policy === undefined ? undefined : attr(policy, 'SPNameQualifier')?.trim() || undefined;
     const nameIdFormat = formatUrn === undefined ? 'unspecified' : NAME_ID_FORMATS.get(formatUrn);
-    const subjectPhone = signed ? this.#subjectNameId(root) : undefined;
-    const refusal = this.#refusal(root, sp, formatUrn, nameIdFormat, spNameQualifier);
+    const subject = this.#subject(root);
+    const refusal = this.#refusal(root, sp, formatUrn, nameIdFormat, spNameQualifier) ?? subject.refusal;
 
     const ttl = opts.maxAgeSeconds + 2 * opts.clockSkewSeconds;
     if (!(await opts.rememberRequestId(sp.entityId, requestId, ttl))) {
@@ -142,7 +142,7 @@ export class AuthnRequestReader {
       isPassive,
       nameIdFormat: nameIdFormat ?? 'unspecified',
       spNameQualifier,
-      subjectPhone,
+      subjectPhone: subject.nameId,
       spDisplayName: sp.displayName,
       ...(attributeServiceIndex === undefined ? {} : { attributeServiceIndex }),
     };
@@ -156,7 +156,8 @@ export class AuthnRequestReader {
     if (format !== undefined && format !== NameIdFormatUrn.entity) {
       throw untrusted('unknown-sp', 'the Issuer Format is not entity');
     }
-    const entityId = text(issuer);
+    // Exactly as the SP's metadata spells it: an entityID with whitespace around it is another name.
+    const entityId = issuer.textContent ?? '';
     const sp = this.#opts.registry.get(entityId);
     if (sp === undefined)
       throw untrusted('unknown-sp', `no trusted SP with entityID ${JSON.stringify(entityId.slice(0, 200))}`);
@@ -183,11 +184,29 @@ export class AuthnRequestReader {
     return Number(value);
   }
 
-  #subjectNameId(root: Element): string | undefined {
+  /**
+   * SAML profiles §4.1.4.1: a Subject names who must log in and carries no SubjectConfirmation. Its NameID, signed
+   * or not, becomes a locked preset (as `presetid` does), so the assertion can only name that person; a Subject
+   * we cannot read as one NameID is refused rather than dropped.
+   */
+  #subject(root: Element): { nameId: string | undefined; refusal: SamlStatusError | undefined } {
     const subject = optionalChild(root, Ns.assertion, 'Subject');
-    const nameId = subject === undefined ? undefined : optionalChild(subject, Ns.assertion, 'NameID');
+    if (subject === undefined) return { nameId: undefined, refusal: undefined };
+    if (childrenNamed(subject, Ns.assertion, 'SubjectConfirmation').length > 0) {
+      const refusal = refuse(undefined, 'the Subject must not contain a SubjectConfirmation');
+      return { nameId: undefined, refusal };
+    }
+    const nameId = optionalChild(subject, Ns.assertion, 'NameID');
     const value = nameId === undefined ? '' : text(nameId);
-    return value === '' ? undefined : value;
+    if (value === '') {
+      const refusal = refuse(
+        SamlStatus.UnknownPrincipal,
+        'the person who logged in is not the requested Subject',
+        'a Subject without a NameID we can read',
+      );
+      return { nameId: undefined, refusal };
+    }
+    return { nameId: value, refusal: undefined };
   }
 
   #refusal(

@@ -183,7 +183,8 @@ export class LogoutReader {
     if (format !== undefined && format !== NameIdFormatUrn.entity) {
       throw untrusted('unknown-sp', 'the Issuer Format is not entity');
     }
-    const entityId = text(issuer);
+    // Exactly as the SP's metadata spells it: an entityID with whitespace around it is another name.
+    const entityId = issuer.textContent ?? '';
     const sp = this.#opts.registry.get(entityId);
     if (sp === undefined) {
       throw untrusted('unknown-sp', `no trusted SP with entityID ${JSON.stringify(entityId.slice(0, 200))}`);

@@ -142,7 +142,8 @@ describe('happy paths', () => {
       isPassive: false,
       nameIdFormat: 'unspecified',
       spNameQualifier: undefined,
-      subjectPhone: undefined,
+      // An unsigned Subject is kept too: it locks the number rather than being dropped.
+      subjectPhone: '+4712345678',
       spDisplayName: 'Open service',
     });
     assert.equal(result.refusal, undefined);
