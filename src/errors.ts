@@ -27,7 +27,8 @@ export type UntrustedReason =
   | 'replayed'
   | 'acs-not-in-metadata'
   | 'unsupported-binding'
-  | 'relay-state';
+  | 'relay-state'
+  | 'unknown-session';
 
 /** The request cannot be answered to any SP (unknown issuer, bad XML, bad signature, ACS unknown): error page, 400. */
 export class UntrustedRequestError extends Error {

@@ -216,7 +216,15 @@ export function registerSloRoutes(app: FastifyInstance, deps: SloRouteDeps): voi
     const locale = requestLocale(request, deps.defaultLocale);
     const located = await locate(request, message);
     if ('mismatch' in located) {
-      deps.onEvent('slo.refused', { sp: sp.entityId, reason: located.mismatch });
+      deps.onEvent('slo.refused', { sp: sp.entityId, reason: located.mismatch, signed: message.signed });
+      // Unsigned, the request proves nothing about its sender: our signed answer would vouch for its InResponseTo
+      // and RelayState to anyone. Only the SP's signature, or a SessionIndex we gave it, earns an answer.
+      if (!message.signed) {
+        throw new UntrustedRequestError(
+          'unknown-session',
+          `${sp.entityId}: unsigned LogoutRequest for no session of ours (${located.mismatch})`,
+        );
+      }
       const status = {
         code: LogoutStatus.requester,
         subCode: LogoutStatus.unknownPrincipal,
