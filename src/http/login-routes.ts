@@ -9,7 +9,7 @@ import { examplePhone, formatPhone, maskPhone } from '../login/phone.ts';
 import { sendErrorPage } from './error-handler.ts';
 import { registerFlowReturn, renderExpired, renderFinished } from './flow-end-pages.ts';
 import type { LoginAnswer } from './login-answer.ts';
-import { FLOW_COOKIE, fromBrowser, SELF_SCRIPT_CSP } from './security.ts';
+import { FLOW_COOKIE, SELF_SCRIPT_CSP } from './security.ts';
 import { plainService, type ServiceLookup } from './sp-logo.ts';
 import { renderPage } from './views.ts';
 
@@ -49,10 +49,14 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     }
   };
 
-  /** The flow cookie set after SSO must come back; a browser without it did not start this flow. */
+  /**
+   * The flow cookie set after SSO must come back, from every client: one without it did not start this flow (a
+   * link or code handed over by someone else), whether or not it sends Fetch Metadata. A client without cookies
+   * cannot do web SSO anyway.
+   */
   const unbound = (request: FastifyRequest, reply: FastifyReply, flow: Flow): FastifyReply | undefined => {
     const presented = request.cookies[FLOW_COOKIE];
-    if (presented === undefined ? !fromBrowser(request) : login.bindingMatches(flow.id, presented)) return;
+    if (login.bindingMatches(flow.id, presented)) return;
     request.log.warn(
       { event: 'flow.unbound', flow: flow.id, cookie: presented !== undefined },
       'flow.unbound',

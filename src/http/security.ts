@@ -64,15 +64,6 @@ export function flowCookieOptions(
   return { path: `/login/${flowId}`, httpOnly: true, sameSite: 'lax', secure, maxAge: maxAgeSeconds };
 }
 
-/**
- * True for a request a browser made: every current browser sends Fetch Metadata (`Sec-Fetch-Site`, and
- * `Sec-Fetch-Mode: navigate` for pages). A browser that opens a flow page without the flow's cookie was handed
- * the link by someone else (or keeps no cookies) and is refused; scripts and API clients are nobody's victim.
- */
-export function fromBrowser(request: FastifyRequest): boolean {
-  return request.headers['sec-fetch-site'] !== undefined || request.headers['sec-fetch-mode'] === 'navigate';
-}
-
 /** Request log fields without the query string: it carries SAML messages and presets (PII). */
 export const logSerializers = {
   req(request: FastifyRequest) {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildTestIdp, type TestIdp } from '../helpers/app.ts';
-import { BrowserClient, inputValue, type Page } from '../helpers/browser-client.ts';
+import { BrowserClient, inputValue, type Page, PathCookieJar } from '../helpers/browser-client.ts';
 import { readResponse } from '../helpers/saml-response.ts';
 import { authnRequestXml, createTestSp, redirectQuery } from '../helpers/saml-sp.ts';
 import { STORES } from '../helpers/stores.ts';
@@ -22,7 +22,9 @@ interface From {
 
 /** A form-walking client whose requests come from `from.ip`, in English unless a header says otherwise. */
 function browserFrom(idp: TestIdp, from: From = {}): BrowserClient {
-  return new BrowserClient(async (method, url, form) => {
+  const jar = new PathCookieJar();
+  const transport = async (method: 'GET' | 'POST', url: string, form?: Readonly<Record<string, string>>) => {
+    const cookie = jar.header(url);
     const response = await idp.app.inject({
       method,
       url,
@@ -30,17 +32,20 @@ function browserFrom(idp: TestIdp, from: From = {}): BrowserClient {
       headers: {
         'accept-language': 'en',
         ...from.headers,
+        ...(cookie === undefined ? {} : { cookie }),
         ...(form === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
       },
       payload:
         form === undefined ? undefined : new URLSearchParams(form as Record<string, string>).toString(),
     });
+    jar.take(response.headers['set-cookie']);
     return {
       status: response.statusCode,
       headers: response.headers as Record<string, string | string[] | undefined>,
       body: response.body,
     };
-  });
+  };
+  return new BrowserClient(Object.assign(transport, { jar }));
 }
 
 /** Starts a login and asks for a code to `phone`; returns the client and the page that follows. */
@@ -263,6 +268,7 @@ describe('code guessing', () => {
       const sixth = await idp().app.inject({
         method: 'POST',
         url,
+        headers: client.cookie(url),
         payload: { csrf, step: 'verify-code', code: right },
       });
       assert.equal(sixth.statusCode, 410);
@@ -293,7 +299,12 @@ describe('code guessing', () => {
         guesses
           .filter((code) => code !== right)
           .map((code) =>
-            idp.app.inject({ method: 'POST', url, payload: { csrf, step: 'verify-code', code } }),
+            idp.app.inject({
+              method: 'POST',
+              url,
+              headers: client.cookie(url),
+              payload: { csrf, step: 'verify-code', code },
+            }),
           ),
       );
       const wrong = results.filter((r) => r.body.includes('The code is wrong')).length;

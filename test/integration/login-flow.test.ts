@@ -236,9 +236,11 @@ for (const [storeName, makeStore] of Object.entries(STORES)) {
       const { client } = await startRedirect();
       await client.submit({ given_name: 'A', family_name: 'B', phone: '+4793333333' });
       const csrf = /name="csrf" value="([^"]+)"/.exec(client.page?.html ?? '')?.[1] ?? '';
+      const url = client.page?.url.split('?')[0] ?? '';
       const response = await idp.app.inject({
         method: 'POST',
-        url: client.page?.url.split('?')[0] ?? '',
+        url,
+        headers: client.cookie(url),
         payload: { csrf, step: 'identify', phone: '+4794444444', given_name: 'X', family_name: 'Y' },
       });
       assert.equal(response.statusCode, 303);
@@ -247,9 +249,11 @@ for (const [storeName, makeStore] of Object.entries(STORES)) {
 
     test('a POST without the CSRF token is refused with 403', async () => {
       const { client } = await startRedirect();
+      const url = client.page?.url ?? '';
       const response = await idp.app.inject({
         method: 'POST',
-        url: client.page?.url ?? '',
+        url,
+        headers: client.cookie(url),
         payload: { step: 'identify', given_name: 'A', family_name: 'B', phone: '+4795555555' },
       });
       assert.equal(response.statusCode, 403);
@@ -265,7 +269,12 @@ for (const [storeName, makeStore] of Object.entries(STORES)) {
       const code = idp.sms.lastCode('+4796666666');
       const results = await Promise.all(
         [0, 1, 2].map(() =>
-          idp.app.inject({ method: 'POST', url, payload: { csrf, step: 'verify-code', code } }),
+          idp.app.inject({
+            method: 'POST',
+            url,
+            headers: client.cookie(url),
+            payload: { csrf, step: 'verify-code', code },
+          }),
         ),
       );
       const assertions = results.filter((r) => r.body.includes('name="SAMLResponse"'));

@@ -291,7 +291,11 @@ describe('ResponseBuilder.failure', () => {
 
   test('a status without a second level has one StatusCode', () => {
     const xml = decode(
-      builder.failure(request, new SamlStatusError(SamlStatus.Requester, undefined, 'the presetid cannot be used'), now),
+      builder.failure(
+        request,
+        new SamlStatusError(SamlStatus.Requester, undefined, 'the presetid cannot be used'),
+        now,
+      ),
     );
     const codes = Array.from(parseXmlStrict(xml).getElementsByTagNameNS(Ns.protocol, 'StatusCode'));
     assert.deepEqual(
