@@ -171,6 +171,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     dir: config.spMetadataDir,
     registry,
     fetcher: fetchMetadata,
+    policy: {
+      maxValidityDays: config.remoteMetadataMaxValidityDays,
+      httpUrls: config.remoteMetadataHttpUrls,
+      allowedHosts: config.outboundPrivateHosts,
+    },
     onProblem: (file, message) => app.log.error({ file, problem: message }, 'remote SP metadata'),
     onLoaded: (file, sps) => app.log.info({ file, sps }, 'remote SP metadata loaded'),
   });
@@ -226,6 +231,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await registerViews(app, overrides.templatesDir ?? TEMPLATES_DIR, branding);
   const logos = new SpLogos({
     fetchRemote: config.spLogoFetch,
+    allowedHosts: config.outboundPrivateHosts,
     onProblem: (url, problem) => app.log.warn({ url, problem }, 'SP logo not shown'),
   });
   logos.register(app);

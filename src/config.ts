@@ -72,6 +72,13 @@ export interface Config {
   /** Fetch SPs' https `mdui:Logo` images once and serve them from our origin (`SP_LOGO_FETCH`, default false:
    * only `data:` logos show). */
   readonly spLogoFetch: boolean;
+  /** Hosts (names or addresses, as in the URL) that logo and remote metadata fetches may reach on a loopback,
+   * private or link-local address (`OUTBOUND_PRIVATE_HOSTS`); every other non-public address is refused. */
+  readonly outboundPrivateHosts: readonly string[];
+  /** Plain http:// remote metadata URLs allowed, exactly as written (`REMOTE_METADATA_HTTP_URLS`). */
+  readonly remoteMetadataHttpUrls: readonly string[];
+  /** Longest a remote metadata document's validUntil may reach ahead, days (`REMOTE_METADATA_MAX_VALIDITY_DAYS`). */
+  readonly remoteMetadataMaxValidityDays: number;
   /** Require signed AuthnRequests from every SP (`WANT_AUTHN_REQUESTS_SIGNED`). */
   readonly wantAuthnRequestsSigned: boolean;
   /** Keep an SSO session after a login, so further SPs get assertions without a new code (`SSO_ENABLED`). */
@@ -184,6 +191,9 @@ const KNOWN_KEYS = new Set([
   'IDP_BRAND_COLOR',
   'IDP_BRAND_CONTRAST_COLOR',
   'SP_LOGO_FETCH',
+  'OUTBOUND_PRIVATE_HOSTS',
+  'REMOTE_METADATA_HTTP_URLS',
+  'REMOTE_METADATA_MAX_VALIDITY_DAYS',
   'WANT_AUTHN_REQUESTS_SIGNED',
   'SSO_ENABLED',
   'SSO_SESSION_TTL_SECONDS',
@@ -398,6 +408,9 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
     brandColor,
     brandContrastColor,
     spLogoFetch: bool('SP_LOGO_FETCH', false),
+    outboundPrivateHosts: listSetting(str('OUTBOUND_PRIVATE_HOSTS', '')),
+    remoteMetadataHttpUrls: listSetting(str('REMOTE_METADATA_HTTP_URLS', '')),
+    remoteMetadataMaxValidityDays: int('REMOTE_METADATA_MAX_VALIDITY_DAYS', 30, 1, 3650),
     wantAuthnRequestsSigned: bool('WANT_AUTHN_REQUESTS_SIGNED', false),
     ssoEnabled: bool('SSO_ENABLED', true),
     ssoSessionTtlSeconds: int('SSO_SESSION_TTL_SECONDS', 8 * 3600, 60, 7 * 86400),
@@ -435,4 +448,14 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
     problems.push('IDP_SECRET must be at least 32 characters');
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+/** A comma-separated setting as a list, blanks dropped. */
+export function listSetting(raw: string): readonly string[] {
+  return Object.freeze(
+    raw
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== ''),
+  );
 }

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fetchMetadata } from '../http/fetch-metadata.ts';
+import { listSetting } from '../config.ts';
 import { metadataCommand } from './cmd-metadata.ts';
 import { keysGenerateCommand, keysStatusCommand } from './cmd-keys.ts';
 import { spCheckCommand, spListCommand, spRemoveCommand } from './cmd-sp.ts';
@@ -108,7 +109,12 @@ export function processIo(): CliIo {
     err: (text) => process.stderr.write(text),
     env: process.env,
     cwd: process.cwd(),
-    fetcher: fetchMetadata,
+    // The running IdP's address rules: a private host only when OUTBOUND_PRIVATE_HOSTS names it.
+    fetcher: (url, opts) =>
+      fetchMetadata(url, {
+        allowedHosts: listSetting(process.env.OUTBOUND_PRIVATE_HOSTS ?? ''),
+        ...opts,
+      }),
     now: () => new Date(),
   };
 }

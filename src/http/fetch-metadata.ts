@@ -1,7 +1,9 @@
-// Fetches SP metadata over HTTP(S) with undici: timeouts, a size cap, at most 3 redirects, conditional requests.
+// Fetches SP metadata over HTTP(S) with undici: timeouts, a size cap, at most 3 redirects, conditional requests, and
+// only public addresses (every hop checked at connect time) unless the admin named the host (outbound.ts).
 
-import { Agent, interceptors, request } from 'undici';
+import { interceptors, request } from 'undici';
 import type { FetchedMetadata, MetadataFetcher } from '../saml/remote-metadata.ts';
+import { outboundAgent } from './outbound.ts';
 
 const ACCEPT = 'application/samlmetadata+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.1';
 
@@ -20,10 +22,10 @@ function describe(err: unknown): string {
 /** A MetadataFetcher on undici.request. One connection per fetch, closed afterwards: fetches are rare and a CLI must
  * not be kept alive by idle sockets. A `caPem` replaces the public CAs for that fetch. */
 export const fetchMetadata: MetadataFetcher = async (url, opts): Promise<FetchedMetadata> => {
-  const agent = new Agent({
-    connect: { timeout: opts.timeoutMs, ...(opts.caPem === undefined ? {} : { ca: opts.caPem }) },
-    headersTimeout: opts.timeoutMs,
-    bodyTimeout: opts.timeoutMs,
+  const agent = outboundAgent({
+    allowedHosts: opts.allowedHosts ?? [],
+    timeoutMs: opts.timeoutMs,
+    ...(opts.caPem === undefined ? {} : { caPem: opts.caPem }),
   });
   const dispatcher = agent.compose(interceptors.redirect({ maxRedirections: 3 }));
   const signal = AbortSignal.timeout(opts.timeoutMs * 2);

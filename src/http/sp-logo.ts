@@ -2,11 +2,12 @@
 
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { request } from 'undici';
+import { type Dispatcher, request } from 'undici';
 import type { Locale } from '../i18n/index.ts';
 import type { ServiceProviderEntry } from '../saml/sp-registry.ts';
 import type { PendingRequest } from '../types.ts';
 import { sniffImage } from './branding.ts';
+import { outboundAgent } from './outbound.ts';
 
 /** Image types shown; anything else (HTML, scripts, unknown bytes) is never served. */
 export type SpLogoType = 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp' | 'image/svg+xml';
@@ -23,6 +24,8 @@ export interface SpLogoOptions {
   readonly maxBytes?: number;
   /** Whole fetch, headers and body, in ms. */
   readonly timeoutMs?: number;
+  /** Hosts the admin allows on non-public addresses (OUTBOUND_PRIVATE_HOSTS); every other one is refused. */
+  readonly allowedHosts?: readonly string[];
   /** A logo that cannot be shown, and why; the page then shows the name alone. */
   readonly onProblem?: (url: string, message: string) => void;
 }
@@ -60,8 +63,14 @@ function checkImage(body: Buffer, declared: string, maxBytes: number): Image {
   return { type, body };
 }
 
-async function fetchImage(url: string, maxBytes: number, signal: AbortSignal): Promise<Image> {
-  const response = await request(url, { method: 'GET', signal, headers: { accept: 'image/*' } });
+/** One GET through the guarded agent; redirects are not followed (a 3xx is no image). */
+async function fetchImage(
+  url: string,
+  maxBytes: number,
+  signal: AbortSignal,
+  dispatcher: Dispatcher,
+): Promise<Image> {
+  const response = await request(url, { method: 'GET', signal, dispatcher, headers: { accept: 'image/*' } });
   const chunks: Buffer[] = [];
   let size = 0;
   try {
@@ -93,11 +102,13 @@ export class SpLogos {
   readonly #images = new Map<string, Image>();
   readonly #byUrl = new Map<string, { hash?: string; failedAt?: number; pending?: Promise<void> }>();
   readonly #closing = new AbortController();
+  readonly #agent: Dispatcher;
 
   constructor(options: SpLogoOptions) {
     this.#fetchRemote = options.fetchRemote;
     this.#maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#agent = outboundAgent({ allowedHosts: options.allowedHosts ?? [], timeoutMs: this.#timeoutMs });
     this.#onProblem = options.onProblem ?? (() => {});
   }
 
@@ -132,7 +143,7 @@ export class SpLogos {
     if (known?.failedAt !== undefined && Date.now() - known.failedAt < RETRY_AFTER_MS)
       return Promise.resolve();
     const signal = AbortSignal.any([this.#closing.signal, AbortSignal.timeout(this.#timeoutMs)]);
-    const pending = fetchImage(logoUrl, this.#maxBytes, signal).then(
+    const pending = fetchImage(logoUrl, this.#maxBytes, signal, this.#agent).then(
       (image) => {
         this.#keep(logoUrl, image);
       },
@@ -158,6 +169,7 @@ export class SpLogos {
   /** Stops fetches under way. */
   close(): void {
     this.#closing.abort();
+    void this.#agent.close().catch(() => {});
   }
 
   /** Serves the kept logos; the bytes never change under a hash, so browsers may cache them for a day. */

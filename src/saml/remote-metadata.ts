@@ -4,6 +4,15 @@
 import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { attr, elementChildren, isElement, xsDateTime } from './dom.ts';
+import {
+  checkHorizon,
+  checkMetadataUrl,
+  checkNotOlder,
+  DEFAULT_REMOTE_METADATA_POLICY,
+  type DocumentMarks,
+  documentMarks,
+  type RemoteMetadataPolicy,
+} from './metadata-freshness.ts';
 import { certsFromPem, verifyMetadataSignature } from './metadata-signature.ts';
 import {
   DEFAULT_SP_SETTINGS,
@@ -51,6 +60,8 @@ export type MetadataFetcher = (
     readonly timeoutMs: number;
     readonly maxBytes: number;
     readonly caPem?: string;
+    /** hosts the admin allows on non-public addresses (OUTBOUND_PRIVATE_HOSTS); others are refused */
+    readonly allowedHosts?: readonly string[];
     readonly etag?: string;
     readonly lastModified?: string;
   },
@@ -67,6 +78,8 @@ export interface VerifiedMetadata {
   readonly expired: readonly string[];
   /** members of the aggregate left out because they cannot be used, with why */
   readonly skipped: readonly string[];
+  /** the root's ID, validUntil and publication instant: how old the document is */
+  readonly marks: DocumentMarks;
 }
 
 /** How a source is doing, for logs, /readyz-style checks and the CLI. */
@@ -179,6 +192,7 @@ export function xsDurationMs(value: string): number | undefined {
 export function readVerifiedMetadata(xml: string, source: RemoteSourceConfig, now: Date): VerifiedMetadata {
   const signed = verifyMetadataSignature(xml, source.signerCerts);
   const root = parseXmlStrict(signed).documentElement!;
+  const marks = documentMarks(root);
   const expired: string[] = [];
   let validUntil: Date | undefined;
   let cacheDurationMs: number | undefined;
@@ -227,7 +241,7 @@ export function readVerifiedMetadata(xml: string, source: RemoteSourceConfig, no
         return false;
       }
     });
-  return { entries, validUntil, cacheDurationMs, expired, skipped };
+  return { entries, validUntil, cacheDurationMs, expired, skipped, marks };
 }
 
 /** Where the last good copy of a source is kept between restarts (a dot file: the registry ignores it). */
@@ -241,6 +255,8 @@ interface SourceState {
   /** the last good document, as fetched */
   xml: string | undefined;
   verified: VerifiedMetadata | undefined;
+  /** the newest document accepted from this URL, kept when it expires: nothing older is accepted after it */
+  newest: DocumentMarks | undefined;
   etag: string | undefined;
   lastModified: string | undefined;
   lastSuccess: Date | undefined;
@@ -262,6 +278,8 @@ export interface RemoteMetadataOptions {
   /** Shortest wait that cacheDuration or validUntil can impose between fetches (default 60 s); a smaller
    * `refreshSeconds` still applies. */
   readonly minRefreshSeconds?: number;
+  /** https only, validUntil horizon, private hosts (default: DEFAULT_REMOTE_METADATA_POLICY) */
+  readonly policy?: RemoteMetadataPolicy;
 }
 
 const RETRY_CAP_MS = 5 * 60_000;
@@ -357,6 +375,7 @@ export class RemoteMetadata {
         configText: text,
         xml: existing?.xml,
         verified: undefined,
+        newest: existing?.config.url === config.url ? existing.newest : undefined,
         etag: undefined,
         lastModified: undefined,
         lastSuccess: undefined,
@@ -387,7 +406,7 @@ export class RemoteMetadata {
     const cached = state.xml ?? (await readFile(cacheFile, 'utf8').catch(() => undefined));
     if (cached !== undefined) {
       try {
-        this.#install(state, cached, readVerifiedMetadata(cached, state.config, this.#now()));
+        this.#install(state, cached, this.#readFetched(state, cached));
       } catch (err) {
         this.#problem(state, `the kept copy cannot be used (${message(err)})`);
       }
@@ -395,9 +414,24 @@ export class RemoteMetadata {
     await this.#fetch(state);
   }
 
+  #policy(): RemoteMetadataPolicy {
+    return this.#opts.policy ?? DEFAULT_REMOTE_METADATA_POLICY;
+  }
+
+  /** The checks a fetched document passes before it may replace the copy in use (metadata-freshness.ts). */
+  #readFetched(state: SourceState, xml: string): VerifiedMetadata {
+    const verified = readVerifiedMetadata(xml, state.config, this.#now());
+    checkHorizon(verified.marks, this.#now(), this.#policy());
+    checkNotOlder(verified.marks, state.newest);
+    return verified;
+  }
+
   #install(state: SourceState, xml: string, verified: VerifiedMetadata): void {
     state.xml = xml;
     state.verified = verified;
+    const newest = state.newest?.validUntil;
+    if (newest === undefined || (verified.marks.validUntil ?? newest) >= newest)
+      state.newest = verified.marks;
     for (const entityId of verified.expired)
       this.#problem(state, `${entityId} left out: its validUntil has passed`);
     for (const text of verified.skipped) this.#problem(state, text);
@@ -431,7 +465,9 @@ export class RemoteMetadata {
     clearTimeout(state.timer);
     const { config } = state;
     try {
+      checkMetadataUrl(config.url, this.#policy());
       const fetched = await this.#opts.fetcher(config.url, {
+        allowedHosts: this.#policy().allowedHosts,
         timeoutMs: config.timeoutSeconds * 1000,
         maxBytes: config.maxBytes,
         caPem: config.caPem,
@@ -443,7 +479,7 @@ export class RemoteMetadata {
         if (state.xml === undefined) throw new Error('the server answered 304 Not Modified to a first fetch');
         this.#install(state, state.xml, readVerifiedMetadata(state.xml, config, this.#now()));
       } else {
-        const verified = readVerifiedMetadata(fetched.body, config, this.#now());
+        const verified = this.#readFetched(state, fetched.body);
         this.#install(state, fetched.body, verified);
         state.etag = fetched.etag;
         state.lastModified = fetched.lastModified;

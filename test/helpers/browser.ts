@@ -11,6 +11,7 @@ import { type Browser, chromium, type Locator, type Page } from 'playwright-core
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { MemoryStore } from '../../src/store/memory.ts';
+import { BrowserClient, httpTransport } from './browser-client.ts';
 import { RecordingSmsProvider } from './recording-sms.ts';
 
 /** Debian's Chromium; CI installs it (.ci/run). */
@@ -161,8 +162,12 @@ async function showSpUi(origin: string, file: string, ui: DemoSpUi): Promise<voi
   writeFileSync(file, withUiInfo(readFileSync(file, 'utf8'), ui));
   const expected = ui.displayNames.en ?? Object.values(ui.displayNames)[0] ?? '';
   for (let i = 0; i < 100; i++) {
-    const page = await fetch(demoLoginUrl(origin, { locale: 'en_GB' }));
-    if ((await page.text()).includes(`class="sp-name">${expected}<`)) return;
+    // As a browser: the flow page wants the flow cookie the SSO redirect sets.
+    const page = await new BrowserClient(httpTransport(origin)).go(
+      'GET',
+      demoLoginUrl(origin, { locale: 'en_GB' }),
+    );
+    if (page.html.includes(`class="sp-name">${expected}<`)) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error('the IdP did not reload the demo SP metadata');

@@ -91,14 +91,17 @@ export class MetadataServer {
 /** The federation operator's signing key in these tests. */
 export const federationKeys = (): TestKeys => testKeys('federation-signer');
 
-/** Gives the root element an ID (and validUntil / cacheDuration when asked), as signed metadata carries. */
+/** Gives the root element an ID and validUntil (a week ahead unless given; `null`: none) and a cacheDuration when
+ * asked, as signed federation metadata carries. */
 export function withRootAttributes(
   xml: string,
-  attrs: { id?: string; validUntil?: Date; cacheDuration?: string },
+  attrs: { id?: string; validUntil?: Date | null; cacheDuration?: string },
 ): string {
+  const validUntil =
+    attrs.validUntil === undefined ? new Date(Date.now() + 7 * 86_400_000) : attrs.validUntil;
   const extra = [
     `ID="${attrs.id ?? '_md1'}"`,
-    attrs.validUntil === undefined ? '' : `validUntil="${samlTime(attrs.validUntil)}"`,
+    validUntil === null ? '' : `validUntil="${samlTime(validUntil)}"`,
     attrs.cacheDuration === undefined ? '' : `cacheDuration="${attrs.cacheDuration}"`,
   ]
     .filter((a) => a !== '')

@@ -66,7 +66,11 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** The plain http URLs registered so far: the admin names each (REMOTE_METADATA_HTTP_URLS). */
+const httpUrls: string[] = [];
+
 async function register(name: string, config: Record<string, unknown>): Promise<void> {
+  if (typeof config.url === 'string' && config.url.startsWith('http:')) httpUrls.push(config.url);
   await writeFile(
     join(dir, `${name}.remote.json`),
     JSON.stringify({ certFile: 'fed.signer.pem', ...config }),
@@ -78,6 +82,12 @@ async function startManager(extra: { minRefreshSeconds?: number } = {}): Promise
     dir,
     registry,
     fetcher: fetchMetadata,
+    // The test servers are on loopback over plain http: hosts and URLs the admin names.
+    policy: {
+      maxValidityDays: 30,
+      httpUrls,
+      allowedHosts: ['127.0.0.1', 'localhost'],
+    },
     onProblem: (file, message) => problems.push({ file, message }),
     ...extra,
   });
@@ -225,7 +235,9 @@ describe('keeping it fresh', () => {
   });
 
   test('cacheDuration shortens the refresh interval, validUntil bounds it', async () => {
-    server.routes.set('/fed.xml', { body: signed({ cacheDuration: 'PT2M' }) });
+    server.routes.set('/fed.xml', {
+      body: signed({ cacheDuration: 'PT2M', validUntil: new Date(Date.now() + 10 * 60_000) }),
+    });
     await register('fed', { url: server.url('/fed.xml') });
     await startManager({ minRefreshSeconds: 1 });
     const next = manager!.status()[0]?.nextRefresh?.getTime() ?? 0;
@@ -296,7 +308,9 @@ describe('keeping it fresh', () => {
 describe('in the running IdP', () => {
   test('a source registered while it runs is fetched and its SPs can log in; removing the file drops them', async () => {
     server.routes.set('/live.xml', { body: signed() });
-    const idp = await buildTestIdp();
+    const idp = await buildTestIdp({
+      env: { OUTBOUND_PRIVATE_HOSTS: '127.0.0.1', REMOTE_METADATA_HTTP_URLS: server.url('/live.xml') },
+    });
     try {
       const spDir = idp.config.spMetadataDir;
       const sso = async (entityId: string) => {

@@ -458,7 +458,8 @@ describe('SP logos fetched from their metadata URL (SP_LOGO_FETCH=true)', () => 
     const huge = spWithLogo('huge', '/huge.png');
     const idp = await buildTestIdp({
       sps: { png: png.metadataXml, svg: svg.metadataXml, html: html.metadataXml, huge: huge.metadataXml },
-      env: { SP_LOGO_FETCH: 'true' },
+      // The logo server is on loopback: a host the admin must name (OUTBOUND_PRIVATE_HOSTS).
+      env: { SP_LOGO_FETCH: 'true', OUTBOUND_PRIVATE_HOSTS: '127.0.0.1' },
     });
     try {
       const pngLogo = await shownLogo(idp, png.entityId, '/logo.png');

@@ -31,7 +31,8 @@ export async function cli(
     },
     env,
     cwd,
-    fetcher: fetchMetadata,
+    // The test servers are on loopback, a host the admin names (OUTBOUND_PRIVATE_HOSTS).
+    fetcher: (url, opts) => fetchMetadata(url, { allowedHosts: ['127.0.0.1', 'localhost'], ...opts }),
     now: () => new Date(),
   });
   return {
