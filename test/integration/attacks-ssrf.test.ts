@@ -73,8 +73,7 @@ describe('fetching from internal addresses', () => {
     server = createServer((req, res) => {
       hits.push(req.url ?? '');
       if (req.url === '/logo.png') res.writeHead(200, { 'content-type': 'image/png' }).end(PNG_1PX);
-      else if (req.url === '/hop')
-        res.writeHead(302, { location: `http://localhost:${port}/md.xml` }).end();
+      else if (req.url === '/hop') res.writeHead(302, { location: `http://localhost:${port}/md.xml` }).end();
       else res.writeHead(200, { 'content-type': 'application/samlmetadata+xml' }).end('<x/>');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
