@@ -100,7 +100,7 @@ describe('IdP processes sharing one Redis', { timeout: 30_000 }, () => {
       code: deployment.sms.lastCode(phone),
     };
     const answers = await Promise.all(
-      [a, b, a, b].map((idp) => httpTransport(idp.origin)('POST', action, form)),
+      [a, b, a, b].map((idp) => httpTransport(idp.origin, client.cookie(action))('POST', action, form)),
     );
     const assertions = answers.filter((r) => r.body.includes('name="SAMLResponse"'));
     assert.equal(assertions.length, 1, answers.map((r) => r.status).join(','));
@@ -126,7 +126,7 @@ describe('IdP processes sharing one Redis', { timeout: 30_000 }, () => {
     const html = client.page?.html ?? '';
     const action = /<form[^>]*\baction="([^"]+)"/.exec(html)?.[1] ?? '';
     const held = deployment.sms.holdNext();
-    const posting = httpTransport(doomed.origin)('POST', action, {
+    const posting = httpTransport(doomed.origin, client.cookie(action))('POST', action, {
       csrf: /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '',
       step: 'identify',
       given_name: 'Kari',

@@ -53,7 +53,7 @@ describe('shutdown on SIGTERM', { timeout: 30_000 }, () => {
     const html = page.html;
     const action = /<form[^>]*\baction="([^"]+)"/.exec(html)?.[1] ?? '';
     const held = deployment.sms.holdNext();
-    const posting = httpTransport(idp.origin)('POST', action, {
+    const posting = httpTransport(idp.origin, client.cookie(action))('POST', action, {
       csrf: /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '',
       step: 'identify',
       given_name: 'Kari',

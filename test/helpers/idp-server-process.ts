@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { httpTransport, type Transport } from './browser-client.ts';
+import { httpTransport, PathCookieJar, type Transport } from './browser-client.ts';
 
 const HOST = '127.0.0.1';
 const SERVER_TS = new URL('../../src/server.ts', import.meta.url).pathname;
@@ -299,6 +299,9 @@ export async function createIdpDeployment(opts: {
  * balancer without sticky sessions may. It asks for English pages.
  */
 export function balancedTransport(target: () => IdpProcess): Transport {
-  return (method, url, form) =>
-    httpTransport(target().origin, { 'accept-language': 'en' })(method, url, form);
+  // One browser behind one load balancer: its cookies (the flow cookie) go to whichever process answers.
+  const jar = new PathCookieJar();
+  const transport = (method: 'GET' | 'POST', url: string, form?: Readonly<Record<string, string>>) =>
+    httpTransport(target().origin, { 'accept-language': 'en' }, jar)(method, url, form);
+  return Object.assign(transport, { jar });
 }
