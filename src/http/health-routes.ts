@@ -20,8 +20,9 @@ export function registerHealthRoutes(
     draining = true;
   });
   // Clients on a kept-alive connection reconnect, and so reach a process that is not going away.
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (draining) reply.header('connection', 'close');
+    done(null, payload);
   });
 
   app.get('/healthz', (_request, reply) => {

@@ -79,11 +79,18 @@ export function parsePhone(
   return { ok: true, e164: number.number, country };
 }
 
+/** Example numbers by region, made once each: the identify page shows one on every render. */
+const examples = new Map<string, string | undefined>();
+
 /** A mobile number of `country` written the way people there write it (`070-123 45 67` for SE), for a form hint. */
 export function examplePhone(country: string | undefined): string | undefined {
   const region = country?.toUpperCase();
   if (region === undefined || !isSupportedCountry(region)) return undefined;
-  return getExampleNumber(region as CountryCode, mobileExamples)?.formatNational();
+  // Only supported regions get here, so the map holds at most one entry per region libphonenumber knows.
+  if (!examples.has(region)) {
+    examples.set(region, getExampleNumber(region as CountryCode, mobileExamples)?.formatNational());
+  }
+  return examples.get(region);
 }
 
 /** Human display, international format as libphonenumber writes it for the country: `+47 41 23 45 67`. */

@@ -5,6 +5,8 @@ import {
   createDecipheriv,
   createHash,
   createHmac,
+  createSecretKey,
+  type KeyObject,
   randomBytes,
   timingSafeEqual,
 } from 'node:crypto';
@@ -64,6 +66,7 @@ export interface SsoSessionOptions {
 const ID = /^[A-Za-z0-9_-]{22}$/;
 const LOCK_TRIES = 40;
 const LOCK_WAIT_MS = 25;
+const MAX_SEAL_KEYS = 10_000;
 const sessionKey = (id: string): string => `{${id}}:sso`;
 const lockKey = (id: string): string => `{${id}}:sso-lock`;
 const sha256 = (value: string): string => createHash('sha256').update(value).digest('base64url');
@@ -72,6 +75,8 @@ const sha256 = (value: string): string => createHash('sha256').update(value).dig
 export class SsoSessions {
   readonly #store: Store;
   readonly #secret: string;
+  /** The SessionIndex key of each SP, derived once from the secret. */
+  readonly #sealKeys = new Map<string, KeyObject>();
   readonly #ttlSeconds: number;
   readonly #now: () => number;
   readonly #endListeners: ((session: SsoSession) => Promise<void>)[] = [];
@@ -218,8 +223,17 @@ export class SsoSessions {
     return `_${Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url')}`;
   }
 
-  #sealKey(spEntityId: string): Buffer {
-    return createHmac('sha256', this.#secret).update(`sso-session-index\u0000${spEntityId}`).digest();
+  #sealKey(spEntityId: string): KeyObject {
+    let key = this.#sealKeys.get(spEntityId);
+    if (key === undefined) {
+      key = createSecretKey(
+        createHmac('sha256', this.#secret).update(`sso-session-index\u0000${spEntityId}`).digest(),
+      );
+      // One per SP; a registry that churns through many SPs starts over rather than growing without end.
+      if (this.#sealKeys.size >= MAX_SEAL_KEYS) this.#sealKeys.clear();
+      this.#sealKeys.set(spEntityId, key);
+    }
+    return key;
   }
 
   async #load(id: string): Promise<StoredSession | undefined> {
