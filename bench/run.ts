@@ -14,6 +14,7 @@ import { inProcessSection } from './in-process.ts';
 import { LoginDriver, STEPS } from './login-driver.ts';
 import { closedLoop, latencies, pacedLoop, type RunResult } from './load.ts';
 import { pinning } from './pinned.ts';
+import { SmsSink } from './sms-sink.ts';
 import { redisCounters, type RedisCounters } from './redis-counters.ts';
 
 const { values: args } = parseArgs({
@@ -52,7 +53,6 @@ async function withIdp<T>(
   store: string,
   run: (idp: IdpUnderTest, driver: LoginDriver, redis?: RedisServer) => Promise<T>,
 ) {
-  const { SmsSink } = await import('./sms-sink.ts');
   const sink = await SmsSink.start();
   const redis = store === 'redis' ? await startRedisServer() : undefined;
   try {
