@@ -3,10 +3,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { type AuditContext, AuditTrail } from './audit/audit-trail.ts';
+import { auditSink } from './audit/audit-sink.ts';
 import type { Config } from './config.ts';
 import { type DemoSp, writeDemoMetadata } from './demo/demo-sp.ts';
 import { registerDemoSp } from './http/demo-routes.ts';
@@ -42,6 +44,11 @@ import { buildGateways, buildReceiptVerifiers } from './sms/gateways.ts';
 import { type SendAttempt, SmsRouter } from './sms/router.ts';
 import type { SmsProvider } from './sms/sms-provider.ts';
 import { WebhookSmsProvider } from './sms/webhook.ts';
+import { certificateExpiries } from './metrics/certificates.ts';
+import { recordEvent } from './metrics/events.ts';
+import { measuredSms, measuredStore, registerHttpMetrics } from './metrics/instrument.ts';
+import { listenMetrics } from './metrics/listener.ts';
+import { Metrics } from './metrics/metrics.ts';
 import { MemoryStore } from './store/memory.ts';
 import { RedisStore } from './store/redis.ts';
 import type { Store } from './store/store.ts';
@@ -91,7 +98,12 @@ export function receiptKey(secret: string): string {
 }
 
 /** Every configured provider behind the router, which routes per country and fails over (sms/router.ts). */
-function buildSms(config: Config, secret: string, onAttempt: (attempt: SendAttempt) => void): SmsRouter {
+function buildSms(
+  config: Config,
+  secret: string,
+  onAttempt: (attempt: SendAttempt) => void,
+  measure: (provider: SmsProvider) => SmsProvider,
+): SmsRouter {
   const providers = new Map<string, SmsProvider>(
     buildGateways(config.smsGateways, { baseUrl: config.baseUrl, receiptKey: receiptKey(secret) }),
   );
@@ -103,7 +115,7 @@ function buildSms(config: Config, secret: string, onAttempt: (attempt: SendAttem
   }
   providers.set('console', new ConsoleSmsProvider());
   return new SmsRouter({
-    providers,
+    providers: new Map([...providers].map(([name, provider]) => [name, measure(provider)])),
     order: config.smsProvider,
     routes: config.smsGateways.routes,
     breaker: {
@@ -157,13 +169,32 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     routerOptions: { maxParamLength: 64 },
   });
 
-  const store = overrides.store ?? buildStore(config, app.log);
+  // OpenID Connect clients count as SPs in metric labels once they are loaded (below).
+  let isOidcClient = (_clientId: string) => false;
+  // Read lazily at each scrape or event, once the registry and remote sources below exist.
+  const metrics = new Metrics({
+    knownSp: (entityId) => registry.get(entityId) !== undefined || isOidcClient(entityId),
+    certificates: () => certificateExpiries(ring, registry),
+    remoteSources: () => remote.status().map((s) => ({ source: s.name, lastSuccess: s.lastSuccess })),
+  });
+  const sink = auditSink(config.auditLogFile, overrides.logger === false ? null : overrides.logStream);
+  const audit = new AuditTrail({ write: sink.write, secret });
+  const baseStore = overrides.store ?? buildStore(config, app.log);
+  const store = measuredStore(baseStore, baseStore instanceof MemoryStore ? 'memory' : 'redis', metrics);
+  // Authentication events go through the logger of the request they happen in, so they carry its reqId: the
+  // reference id the user sees on an error page.
+  const requestNow = new AsyncLocalStorage<FastifyRequest>();
+  app.addHook('preHandler', (request, _reply, done) => requestNow.run(request, done));
   // Every send attempt through a gateway, with its outcome: the operator's log line (and the place for metrics).
   const onSendAttempt = (attempt: SendAttempt) => {
     const level = attempt.outcome === 'accepted' || attempt.outcome === 'invalid-number' ? 'info' : 'warn';
-    (requestLog.getStore() ?? app.log)[level]({ event: 'sms.attempt', ...attempt }, 'sms.attempt');
+    (requestNow.getStore()?.log ?? app.log)[level]({ event: 'sms.attempt', ...attempt }, 'sms.attempt');
   };
-  const sms = overrides.sms ?? buildSms(config, secret, onSendAttempt);
+  // Each gateway is measured on its own: the router may try several for one SMS.
+  const measure = (provider: SmsProvider) => measuredSms(provider, metrics);
+  const sms =
+    overrides.sms === undefined ? buildSms(config, secret, onSendAttempt, measure) : measure(overrides.sms);
+  const remoteSource = (file: string) => basename(file).replace(/\.remote\.json$/, '');
   const registry = await SpRegistry.load(config.spMetadataDir, {
     onProblem: (file, message) => app.log.error({ file, problem: message }, 'SP metadata refused'),
   });
@@ -176,23 +207,36 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       httpUrls: config.remoteMetadataHttpUrls,
       allowedHosts: config.outboundPrivateHosts,
     },
-    onProblem: (file, message) => app.log.error({ file, problem: message }, 'remote SP metadata'),
-    onLoaded: (file, sps) => app.log.info({ file, sps }, 'remote SP metadata loaded'),
+    onProblem: (file, message) => {
+      app.log.error({ file, problem: message }, 'remote SP metadata');
+      metrics.metadataRefresh(remoteSource(file), 'error');
+    },
+    onLoaded: (file, sps) => {
+      app.log.info({ file, sps }, 'remote SP metadata loaded');
+      metrics.metadataRefresh(remoteSource(file), 'ok');
+      audit.record('metadata.changed', { source: remoteSource(file), sps }, {}, ['source', 'sps']);
+    },
   });
+  if (ring.next !== undefined) {
+    audit.record('key.rollover', { signWith: ring.signWith }, {}, ['signWith']);
+  }
   registry.watch({
     onReload: () => {
       app.log.info({ sps: registry.size }, 'SP metadata reloaded');
+      audit.record('metadata.changed', { sps: registry.size }, {}, ['sps']);
       void remote.sync();
     },
     onProblem: (file, message) =>
       app.log.error({ file, problem: message }, 'SP metadata refused; previous kept'),
   });
-  // Authentication events go through the logger of the request they happen in, so they carry its reqId: the
-  // reference id the user sees on an error page.
-  const requestLog = new AsyncLocalStorage<FastifyBaseLogger>();
-  app.addHook('preHandler', (request, _reply, done) => requestLog.run(request.log, done));
-  const onEvent = (event: string, fields: Record<string, unknown>) =>
-    (requestLog.getStore() ?? app.log).info({ event, ...maskFields(fields) }, event);
+  // Each authentication event is logged in its request, and updates the metrics and the audit trail.
+  const onEvent = (event: string, fields: Record<string, unknown>) => {
+    const request = requestNow.getStore();
+    (request?.log ?? app.log).info({ event, ...maskFields(fields) }, event);
+    recordEvent(metrics, event, fields);
+    const context: AuditContext = request === undefined ? {} : { ref: request.id, client: request.ip };
+    audit.fromLogEvent(event, fields, context);
+  };
 
   const reader = new AuthnRequestReader({
     registry,
@@ -237,6 +281,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   logos.register(app);
   void logos.prefetch(registry.list().map((sp) => sp.logoUrl));
   registerSecurityHeaders(app);
+  registerHttpMetrics(app, metrics);
   registerErrorHandler(app, defaultLocale);
   registerHealthRoutes(app, { store, registry });
   registerSamlRoutes(app, {
@@ -254,6 +299,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const oidc = config.oidc.enabled
     ? await setUpOidc(app, { config, store, ring, secret, login, sso, onEvent })
     : undefined;
+  if (oidc !== undefined) isOidcClient = (clientId) => oidc.clients.get(clientId) !== undefined;
   registerLoginRoutes(app, {
     login,
     answer: new ProtocolAnswers(answer, oidc?.answer),
@@ -292,7 +338,15 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   if (demo !== undefined) registerDemoSp(app, demo);
   app.get('/', (_request, reply) => reply.redirect(demo !== undefined ? '/demo' : '/saml/metadata'));
 
+  if (config.metricsPort !== undefined) {
+    metrics.collectProcessMetrics();
+    const listener = await listenMetrics(metrics, config.metricsHost, config.metricsPort);
+    app.log.info({ url: `${listener.url}/metrics` }, 'metrics listening');
+    app.decorate('metricsUrl', listener.url);
+    app.addHook('onClose', () => listener.close());
+  }
   app.addHook('onClose', async () => {
+    sink.close();
     remote.close();
     oidc?.close();
     logos.close();

@@ -149,6 +149,12 @@ export interface Config {
   readonly shutdownTimeoutSeconds: number;
   /** OpenID Connect (src/oidc/settings.ts). */
   readonly oidc: OidcSettings;
+  /** Port of the Prometheus listener (`METRICS_PORT`); undefined: no metrics served. Never the public port. */
+  readonly metricsPort: number | undefined;
+  /** Interface of the metrics listener (`METRICS_HOST`, default HOST). */
+  readonly metricsHost: string;
+  /** File the audit trail is appended to (`AUDIT_LOG_FILE`); undefined: stdout, beside the log. */
+  readonly auditLogFile: string | undefined;
 }
 
 /** Raised when the environment cannot make a Config; lists every problem at once. */
@@ -225,6 +231,9 @@ const KNOWN_KEYS = new Set([
   'LOG_LEVEL',
   'SHUTDOWN_DELAY_SECONDS',
   'SHUTDOWN_TIMEOUT_SECONDS',
+  'METRICS_PORT',
+  'METRICS_HOST',
+  'AUDIT_LOG_FILE',
 ]);
 
 /** Settings that hold a secret (a URL may carry a password or token): each may instead be `<NAME>_FILE`. */
@@ -244,7 +253,19 @@ const KNOWN_SETTINGS: ReadonlySet<string> = new Set([
 ]);
 
 /** Prefixes of variables that belong to us; an unknown one with this prefix is a typo worth stopping for. */
-const OWN_PREFIXES = ['OTP_', 'SMS_', 'IDP_', 'SAML_', 'REDIS_', 'SSO_', 'SLO_', 'SHUTDOWN_', 'OIDC_'];
+const OWN_PREFIXES = [
+  'OTP_',
+  'SMS_',
+  'IDP_',
+  'SAML_',
+  'REDIS_',
+  'SSO_',
+  'SLO_',
+  'SHUTDOWN_',
+  'METRICS_',
+  'AUDIT_',
+  'OIDC_',
+];
 
 /** Builds the Config from an environment; throws ConfigError listing every invalid value. */
 export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
@@ -443,9 +464,15 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
     shutdownDelaySeconds: int('SHUTDOWN_DELAY_SECONDS', 0, 0, 300),
     shutdownTimeoutSeconds: int('SHUTDOWN_TIMEOUT_SECONDS', 10, 1, 600),
     oidc: readOidcSettings({ str, int, bool }),
+    metricsPort: optional('METRICS_PORT') === undefined ? undefined : int('METRICS_PORT', 0, 0, 65535),
+    metricsHost: str('METRICS_HOST', host),
+    auditLogFile: optional('AUDIT_LOG_FILE'),
   };
   if (config.secret !== '' && config.secret.length < 32)
     problems.push('IDP_SECRET must be at least 32 characters');
+  if (config.metricsPort !== undefined && config.metricsPort !== 0 && config.metricsPort === config.port) {
+    problems.push('METRICS_PORT must differ from PORT: metrics are never served on the public port');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
 }

@@ -124,10 +124,11 @@ export function registerFlowReturn(app: FastifyInstance, deps: FlowEndDeps): voi
       }
       const taken = await deps.login.tombstones.take(flowId);
       if (taken === undefined) throw new FlowError('expired', 'login flow not found or expired');
-      request.log.info(
-        { event: 'login.expired_return', flow: flowId, sp: taken.request.spEntityId },
-        'login.expired_return',
-      );
+      deps.answer.event?.('login.expired_return', {
+        flow: flowId,
+        sp: taken.request.spEntityId,
+        inResponseTo: taken.request.requestId,
+      });
       const error = new SamlStatusError(SamlStatus.Responder, SamlStatus.AuthnFailed, 'login expired');
       return deps.answer.failure(reply, taken.request, error, taken.locale);
     },

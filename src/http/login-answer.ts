@@ -22,6 +22,8 @@ export interface LoginAnswer {
     error: SamlStatusError,
     locale: Locale,
   ): FastifyReply | Promise<FastifyReply>;
+  /** Logs an authentication event in the request under way (app.ts: log, metrics, audit trail). */
+  event?(name: string, fields: Record<string, unknown>): void;
 }
 
 /** Picks the answer by the request's protocol. */
@@ -57,5 +59,9 @@ export class ProtocolAnswers implements LoginAnswer {
     locale: Locale,
   ): FastifyReply | Promise<FastifyReply> {
     return this.#for(request).failure(reply, request, error, locale);
+  }
+
+  event(name: string, fields: Record<string, unknown>): void {
+    this.#saml.event(name, fields);
   }
 }

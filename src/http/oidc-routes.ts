@@ -137,7 +137,6 @@ export async function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDe
           offeredEids: client.eids,
           clientIp: request.ip,
         });
-        request.log.info({ event: 'login.started', flow: flow.id, client: client.clientId }, 'login.started');
         reply.setCookie(
           FLOW_COOKIE,
           login.bindingToken(flow.id),

@@ -86,6 +86,11 @@ export class SpAnswer {
     return this.#post(reply, request, xml, locale);
   }
 
+  /** Logs an authentication event in the request under way (the events of app.ts: log, metrics, audit). */
+  event(name: string, fields: Record<string, unknown>): void {
+    this.#onEvent(name, fields);
+  }
+
   failure(
     reply: FastifyReply,
     request: PendingRequest,

@@ -127,7 +127,6 @@ export function registerSamlRoutes(app: FastifyInstance, deps: SamlRouteDeps): v
         offeredEids: sp?.settings.eids ?? ['nets_sms'],
         clientIp: request.ip,
       });
-      request.log.info({ event: 'login.started', flow: flow.id, sp: pending.spEntityId }, 'login.started');
       // This first, cross-site request needs no cookie; it sets the one that binds the flow to this browser.
       const secure = deps.ssoUrl.startsWith('https:');
       reply.setCookie(

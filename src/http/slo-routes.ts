@@ -178,6 +178,8 @@ export function registerSloRoutes(app: FastifyInstance, deps: SloRouteDeps): voi
     if (ended === undefined) return undefined;
     const { targets, unreachable } = plan(ended, initiator?.spEntityId);
     deps.onEvent('slo.session.ended', {
+      sp: initiator?.spEntityId,
+      phone: ended.identity.phone,
       by: initiator?.spEntityId ?? 'user',
       targets: targets.length,
       unreachable: unreachable.length,

@@ -214,7 +214,18 @@ export class LoginService {
     };
     await this.#save(flow);
     await this.#tombstones.remember(flow);
+    this.#flowEvent('login.started', flow, {});
     return flow;
+  }
+
+  /** An event of one flow: it names the flow, its SP and the AuthnRequest it answers (the audit trail's keys). */
+  #flowEvent(event: string, flow: Flow, fields: Record<string, unknown>): void {
+    this.#onEvent(event, {
+      flow: flow.id,
+      sp: flow.request.spEntityId,
+      inResponseTo: flow.request.requestId,
+      ...fields,
+    });
   }
 
   #readPreset(presetid: string | undefined, subjectPhone: string | undefined): Preset {
@@ -327,7 +338,7 @@ export class LoginService {
     if (flow.step === 'done') throw new FlowError('finished', 'login already finished');
     if (form.action === 'cancel') {
       await this.#end(flow);
-      this.#onEvent('login.cancelled', { flow: flow.id, sp: flow.request.spEntityId });
+      this.#flowEvent('login.cancelled', flow, {});
       return {
         kind: 'failed',
         flow,
@@ -400,6 +411,7 @@ export class LoginService {
       return { kind: 'invalid', flow, problems, values };
 
     const named: Flow = { ...flow, givenName, familyName, phone };
+    this.#flowEvent('login.identified', named, { phone });
     const sent = await this.#sendCode(named, clientIp, false);
     if ('problem' in sent) return { kind: 'invalid', flow, problems: { form: sent.problem }, values };
     return { kind: 'redirect', flow: sent.flow, notice: 'sent' };
@@ -493,7 +505,7 @@ export class LoginService {
         const outcome = uncertain ? 'uncertain' : 'failed';
         const keep = uncertain ? { nonce, phone, expiresAt } : pending;
         await this.#deliveries.add(flow.id, { ref, provider, outcome }, ttl, keep);
-        this.#onEvent('otp.send_failed', { flow: flow.id, failure, provider, uncertain, phone });
+        this.#flowEvent('otp.send_failed', flow, { failure, provider, uncertain, phone });
         // "Check the number" only where the number is the likely cause: a gateway's own refusal (credentials,
         // credit, sender) is the operator's to fix, so the user is asked to try again. The generic webhook's 4xx
         // stays permanent as CONTRACT.md §5 defines it.
@@ -511,7 +523,7 @@ export class LoginService {
         lastSentAt: now,
       };
       await this.#save(next);
-      this.#onEvent(resend ? 'otp.resent' : 'otp.sent', { flow: flow.id, phone, sameCode: reuse });
+      this.#flowEvent(resend ? 'otp.resent' : 'otp.sent', flow, { phone, sameCode: reuse });
       return { flow: next };
     } finally {
       await this.#store.delete(`{${flow.id}}:sending`);
@@ -548,9 +560,10 @@ export class LoginService {
     const values = { code: '' };
     if (!verifyCode(this.#secret, flow.id, typed, flow.codeHash as string)) {
       const wrong = await this.#limits.recordWrongCode(flow.id, phone, this.#settings.flowTtlSeconds);
-      this.#onEvent('otp.failed', { flow: flow.id, phone, attempt: wrong });
+      this.#flowEvent('otp.failed', flow, { phone, attempt: wrong });
       if (wrong >= this.#settings.otpMaxAttempts) {
         await this.#end(flow);
+        this.#flowEvent('login.failed', flow, { phone, reason: 'wrong-codes' });
         return {
           kind: 'failed',
           flow,
@@ -573,7 +586,7 @@ export class LoginService {
     await this.#save(done);
     await this.#tombstones.forget(flow.id);
     await this.#limits.clearFailures(phone);
-    this.#onEvent('otp.verified', { flow: flow.id, phone });
+    this.#flowEvent('otp.verified', flow, { phone });
     return {
       kind: 'completed',
       flow: done,
@@ -596,14 +609,13 @@ export class LoginService {
     const flow = flowId === undefined ? undefined : await this.#store.get<Flow>(flowKey(flowId));
     if (flow === undefined || flow.step === 'done') return false;
     if (!(await this.#deliveries.receipt(flow.id, provider, reference, messageId, state))) return false;
-    this.#onEvent('sms.receipt', { flow: flow.id, provider, state, phone: flow.phone });
+    this.#flowEvent('sms.receipt', flow, { provider, state, phone: flow.phone });
     return true;
   }
 
   /** Logs a limit's refusal and turns it into the message the form shows. */
   #refused(flow: Flow, phone: string, refusal: Parameters<typeof refusalProblem>[0]): Problem {
-    this.#onEvent('otp.refused', {
-      flow: flow.id,
+    this.#flowEvent('otp.refused', flow, {
       reason: refusal.reason,
       retryAfter: refusal.retryAfterSeconds,
       phone,
@@ -631,7 +643,7 @@ export class LoginService {
       codeExpiresAt: undefined,
     };
     await this.#save(next);
-    this.#onEvent('login.phone_changed', { flow: flow.id, phone: flow.phone });
+    this.#flowEvent('login.phone_changed', flow, { phone: flow.phone });
     return { kind: 'redirect', flow: next };
   }
 
