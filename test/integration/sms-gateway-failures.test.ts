@@ -74,4 +74,23 @@ describe('gateways refusing', () => {
     assert.doesNotMatch(all, /\+4791234567/, 'the number is masked');
     assert.equal(elks.refusedCredentials + twilio.refusedCredentials, 2);
   });
+
+  test('the receipts route: content types, size limit, unknown gateway, stack-free answers', async () => {
+    const post = (url: string, contentType: string, payload: string) =>
+      idp.app.inject({ method: 'POST', url, headers: { 'content-type': contentType }, payload });
+    const url = '/sms/receipts/46elks?ref=abcdefgh12&t=wrong-token';
+    assert.equal(
+      (await post(url, 'application/x-www-form-urlencoded; charset=UTF-8', 'status=failed')).statusCode,
+      403,
+    );
+    assert.equal((await post(url, 'text/plain', 'status=failed')).statusCode, 415);
+    const big = await post(url, 'application/json', 'x'.repeat(20_000));
+    assert.equal(big.statusCode, 413);
+    assert.doesNotMatch(big.body, /at .*\.ts:\d+/);
+    assert.equal(
+      (await post('/sms/receipts/sinch', 'application/json', '{}')).statusCode,
+      404,
+      'sinch is not configured',
+    );
+  });
 });
