@@ -4,7 +4,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { FlowError, loggable, SamlStatus, SamlStatusError, TooManyRequestsError } from '../errors.ts';
 import { type Locale, negotiateLocale } from '../i18n/index.ts';
 import type { MessageKey } from '../i18n/index.ts';
-import { type SmsProvider, SmsError } from '../sms/sms-provider.ts';
+import type { SmsProvider } from '../sms/sms-provider.ts';
 import type { Store } from '../store/store.ts';
 import type { EidentParams, Identity, PendingRequest } from '../types.ts';
 import { codeIsLive, type Flow, firstStep, resendWaitSeconds } from './flow.ts';
@@ -15,6 +15,7 @@ import { parsePhone } from './phone.ts';
 import { parsePresetId, type Preset } from './preset.ts';
 import { composeSmsText } from './sms-text.ts';
 import { FlowTombstones } from './flow-tombstone.ts';
+import { sendCodeSms } from './code-delivery.ts';
 import { Deliveries } from './delivery.ts';
 
 /** The eID this IdP implements (seed: `nets_sms`); `abs:` is E-Ident's prefixed spelling of the same. */
@@ -482,36 +483,21 @@ export class LoginService {
         baseUrl: this.#settings.baseUrl,
         ttlMinutes: Math.ceil(this.#settings.otpTtlSeconds / 60),
       });
-      const ref = randomBytes(12).toString('base64url');
-      const ttl = this.#settings.flowTtlSeconds;
-      try {
-        const sent = await this.#sms.send({
-          to: phone,
-          text,
-          reference: ref,
-          ttlSeconds: Math.max(1, Math.ceil((expiresAt - now) / 1000)),
-          avoid: Deliveries.avoid(delivery),
-        });
-        const provider = sent?.provider ?? this.#sms.name;
-        await this.#deliveries.add(
-          flow.id,
-          { ref, provider, messageId: sent?.messageId, outcome: 'accepted' },
-          ttl,
-        );
-      } catch (error) {
-        const failure = error instanceof SmsError ? error.failure : 'temporary';
-        const uncertain = !(error instanceof SmsError) || error.processed === 'maybe';
-        const provider = (error instanceof SmsError ? error.provider : undefined) ?? this.#sms.name;
-        const outcome = uncertain ? 'uncertain' : 'failed';
-        const keep = uncertain ? { nonce, phone, expiresAt } : pending;
-        await this.#deliveries.add(flow.id, { ref, provider, outcome }, ttl, keep);
-        this.#flowEvent('otp.send_failed', flow, { failure, provider, uncertain, phone });
-        // "Check the number" only where the number is the likely cause: a gateway's own refusal (credentials,
-        // credit, sender) is the operator's to fix, so the user is asked to try again. The generic webhook's 4xx
-        // stays permanent as CONTRACT.md §5 defines it.
-        const numberAtFault =
-          failure === 'invalid-number' || (failure === 'permanent' && provider === 'webhook');
-        return { problem: { key: numberAtFault ? 'sms.permanent' : 'sms.temporary' } };
+      const outcome = await sendCodeSms(this.#sms, this.#deliveries, {
+        flowId: flow.id,
+        phone,
+        text,
+        ref: randomBytes(12).toString('base64url'),
+        nonce,
+        expiresAt,
+        now,
+        record: delivery,
+        ttlSeconds: this.#settings.flowTtlSeconds,
+      });
+      if (!outcome.sent) {
+        const { failure, provider } = outcome;
+        this.#flowEvent('otp.send_failed', flow, { failure, provider, phone });
+        return { problem: { key: outcome.numberAtFault ? 'sms.permanent' : 'sms.temporary' } };
       }
       if (!reuse && !repeat) await this.#store.delete(`{${flow.id}}:attempts`);
       const next: Flow = {

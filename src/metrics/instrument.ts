@@ -2,7 +2,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import { countryOf } from '../sms/router.ts';
-import { SmsError, type SmsMessage, type SmsProvider } from '../sms/sms-provider.ts';
+import { type SendResult, SmsError, type SmsMessage, type SmsProvider } from '../sms/sms-provider.ts';
 import type { Store } from '../store/store.ts';
 import type { Metrics } from './metrics.ts';
 
@@ -40,12 +40,14 @@ export function measuredSms(sms: SmsProvider, metrics: Metrics): SmsProvider {
   const provider = sms.name;
   return {
     name: provider,
-    async send(message: SmsMessage, signal?: AbortSignal): Promise<void> {
+    // The gateway's answer (which gateway, its message id) is passed on: receipts are matched with it.
+    async send(message: SmsMessage, signal?: AbortSignal): Promise<SendResult | undefined> {
       const started = process.hrtime.bigint();
       const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
       try {
-        await sms.send(message, signal);
+        const result = await sms.send(message, signal);
         metrics.smsSent(provider, countryOf(message.to), 'accepted', seconds());
+        return result ?? undefined;
       } catch (error) {
         const outcome = error instanceof SmsError ? error.failure : 'error';
         metrics.smsSent(provider, countryOf(message.to), outcome, seconds());

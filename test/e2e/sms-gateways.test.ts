@@ -129,8 +129,15 @@ for (const storeName of ['memory', 'redis'] as const) {
           const status = await postReceipt(receiptFor(name, message, 'failed', idp.baseUrl, sign));
           assert.equal(status, sign === 'none' ? 401 : 403, `${sign} signature`);
         }
+        // Signed, but about another message than the one this attempt sent: ignored.
+        const other = { ...message, messageId: `${message.messageId.slice(0, -4)}0000` };
+        assert.equal(await postReceipt(receiptFor(name, other, 'failed', idp.baseUrl)), 200);
         let page = await client.go('GET', client.page?.url ?? '');
-        assert.doesNotMatch(page.html, /id="delivery-failed"/, 'refused receipts record nothing');
+        assert.doesNotMatch(
+          page.html,
+          /id="delivery-failed"/,
+          'refused and mismatched receipts record nothing',
+        );
         assert.equal(await postReceipt(receiptFor(name, message, 'failed', idp.baseUrl)), 200);
         page = await client.go('GET', client.page?.url ?? '');
         assert.match(
