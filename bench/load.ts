@@ -14,6 +14,8 @@ export interface RunResult {
   readonly logins: number;
   readonly wallSeconds: number;
   readonly timings: readonly LoginTiming[];
+  /** Why logins failed (a refused page, a reset connection, a Response that did not verify), in order. */
+  readonly failures: readonly string[];
 }
 
 /** Verifies the first Response of a run and then one in `VERIFY_EVERY`. */
@@ -30,6 +32,7 @@ async function timed(
   users: number,
 ): Promise<RunResult> {
   const timings: LoginTiming[] = [];
+  const failures: string[] = [];
   const t0 = performance.now();
   const end = t0 + bounds.seconds * 1000;
   let started = 0;
@@ -40,11 +43,15 @@ async function timed(
       if (!more()) return;
       const i = started++;
       const n = nextUser++;
-      timings.push(await driver.login(requests[i] as PreparedRequest, n, i % VERIFY_EVERY === 0));
+      // A failed login is counted and reported (the run exits non-zero), not measured; the others go on.
+      await driver.login(requests[i] as PreparedRequest, n, i % VERIFY_EVERY === 0).then(
+        (timing) => timings.push(timing),
+        (error: unknown) => failures.push(error instanceof Error ? error.message : String(error)),
+      );
     }
   };
   await Promise.all(Array.from({ length: users }, user));
-  return { logins: timings.length, wallSeconds: (performance.now() - t0) / 1000, timings };
+  return { logins: timings.length, wallSeconds: (performance.now() - t0) / 1000, timings, failures };
 }
 
 /** `users` browsers logging in back to back. */

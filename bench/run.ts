@@ -80,6 +80,14 @@ async function withIdp<T>(
   }
 }
 
+/** Failed logins are printed with the first reasons, and make the benchmark exit non-zero. */
+function reportFailures(what: string, result: RunResult): void {
+  if (result.failures.length === 0) return;
+  process.exitCode = 1;
+  const reasons = [...new Set(result.failures)].slice(0, 3).map((r) => r.slice(0, 200));
+  line(`FAILED logins (${what})`, `${result.failures.length}: ${reasons.join(' | ')}`);
+}
+
 function printLatencies(title: string, result: RunResult): void {
   console.log(`  ${title}`);
   console.log(`    ${'ms'.padEnd(18)}${'p50'.padStart(8)}${'p95'.padStart(8)}${'p99'.padStart(8)}`);
@@ -91,7 +99,7 @@ function printLatencies(title: string, result: RunResult): void {
 async function throughput(store: string, floorOf: (idp: IdpUnderTest) => Promise<Floor>): Promise<void> {
   await withIdp(store, async (idp, driver, redis) => {
     const floor = await floorOf(idp);
-    await closedLoop(driver, { logins: WARMUP, seconds: 60 }, driver.prepare(WARMUP), USERS);
+    const warmup = await closedLoop(driver, { logins: WARMUP, seconds: 60 }, driver.prepare(WARMUP), USERS);
     const requests = driver.prepare(LOGINS);
     const counters = redis === undefined ? undefined : await redisCounters(redis.port);
     const before = await idp.usage();
@@ -127,6 +135,9 @@ async function throughput(store: string, floorOf: (idp: IdpUnderTest) => Promise
       line('redis memory / login', `${fmt((r1.usedBytes - r0.usedBytes) / n, 0)} bytes (keys still live)`);
     }
     line('Responses verified by node-saml', `${driver.verified} (1 in 50, every run's first)`);
+    reportFailures('warm-up', warmup);
+    reportFailures('closed loop', saturated);
+    reportFailures('half load', halfLoad);
     printLatencies('latency, closed loop (saturated)', saturated);
     printLatencies(
       `latency at half load (${fmt(perSecond / 2, 0)} logins/s started on a schedule)`,
@@ -149,7 +160,8 @@ async function soak(store: string, total: number): Promise<void> {
     while (done < total) {
       const n = Math.min(CHUNK, total - done);
       const result = await closedLoop(driver, { logins: n, seconds: 3600 }, driver.prepare(n), USERS);
-      done += result.logins;
+      reportFailures('soak', result);
+      done += n; // attempted: failures are reported above, and must not make the soak run forever
       if (done % 10_000 === 0 || done >= total) {
         const h = await idp.heap();
         const rate = (done % 10_000 === 0 ? 10_000 : done % 10_000) / ((performance.now() - t0) / 1000);
