@@ -55,6 +55,15 @@ function algorithmOf(node: Element): string {
   return (attr(node, 'Algorithm') ?? '').trim();
 }
 
+/** How many elements carry this value in an ID-like attribute (ID, Id, id: what XML-DSig resolvers look up). */
+function elementsWithId(doc: Document, id: string): number {
+  let count = 0;
+  for (const el of descendants(doc, '*', '*')) {
+    if (el.getAttribute('ID') === id || el.getAttribute('Id') === id || el.getAttribute('id') === id) count++;
+  }
+  return count;
+}
+
 /**
  * Finds the message's enveloped signature and checks its shape against wrapping (samlify #634): at most one
  * ds:Signature in the whole document, a direct child of the root, exactly one Reference whose URI is '#' + the
@@ -71,6 +80,8 @@ export function findEnvelopedSignature(doc: Document): Element | undefined {
     throw bad('the ds:Signature carries a ds:Object');
   const id = attr(root, 'ID') ?? '';
   if (id === '') throw bad('a signed message must have an ID');
+  // Our own guard against wrapping by a copy that reuses the signed ID, independent of the XML library's.
+  if (elementsWithId(doc, id) > 1) throw bad('the signed ID is carried by more than one element');
 
   const signedInfo = one(signature, 'SignedInfo');
   if (!ACCEPTED_C14N.has(algorithmOf(one(signedInfo, 'CanonicalizationMethod')))) {
