@@ -41,8 +41,11 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Resolves once `url` answers 200; rejects when the child exits first or after `timeoutMs`. */
-export async function waitUntilServing(child: ChildProcess, url: string, timeoutMs = 15_000): Promise<void> {
+/**
+ * Resolves once `url` answers 200; rejects when the child exits first or after `timeoutMs` (generous: a first
+ * start makes an RSA key pair, and the measured core may be busy).
+ */
+export async function waitUntilServing(child: ChildProcess, url: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${url}: the process exited`);
