@@ -51,6 +51,10 @@ class CountingStore implements Store {
     this.#note(key, value);
     return this.#count(this.#inner.setIfAbsent(key, value, ttl));
   }
+  replaceIf(key: string, expected: unknown, value: unknown, ttl: number) {
+    this.#note(key, value);
+    return this.#count(this.#inner.replaceIf(key, expected, value, ttl));
+  }
   take<T>(key: string) {
     return this.#count(this.#inner.take<T>(key));
   }

@@ -294,8 +294,9 @@ export class LoginService {
   async changeLocale(flow: Flow, locale: Locale): Promise<Flow> {
     if (flow.step === 'done' || flow.locale === locale) return flow;
     const next: Flow = { ...flow, locale };
-    await this.#save(next);
-    return next;
+    // Only over the flow as it was read: a racing request may have finished it or changed its step since.
+    if (await this.#saveIf(flow, next)) return next;
+    return (await this.#store.get<Flow>(flowKey(flow.id))) ?? flow;
   }
 
   /** True when the posted token is this flow's (constant time). */
@@ -526,19 +527,21 @@ export class LoginService {
     if (!codeIsLive(flow, this.#now())) {
       return { kind: 'invalid', flow, problems: { code: { key: 'code.expired' } }, values };
     }
-    const phone = flow.phone as string;
-    const refusal = await this.#limits.beginGuess(phone);
+    const loadedPhone = flow.phone as string;
+    const refusal = await this.#limits.beginGuess(loadedPhone);
     if (refusal !== undefined) {
-      return { kind: 'invalid', flow, problems: { code: this.#refused(flow, phone, refusal) }, values };
+      return { kind: 'invalid', flow, problems: { code: this.#refused(flow, loadedPhone, refusal) }, values };
     }
     try {
-      // Under the number's guess lock, read the flow again: a racing request may have ended it or sent a new code.
+      // Under the number's guess lock, read the flow again: a racing request may have ended it, sent a new code or
+      // changed the number. Identity and lock key come from this copy only; another number is not this lock's.
       const current = await this.#store.get<Flow>(flowKey(flow.id));
       if (current === undefined) throw new FlowError('expired', 'login flow not found or expired');
       if (current.step !== 'verify-code') throw new FlowError('finished', 'login already finished');
-      return await this.#checkCode(current, typed, phone);
+      if (current.phone !== loadedPhone) return { kind: 'redirect', flow: current };
+      return await this.#checkCode(current, typed, current.phone);
     } finally {
-      await this.#limits.endGuess(phone);
+      await this.#limits.endGuess(loadedPhone);
     }
   }
 
@@ -628,14 +631,24 @@ export class LoginService {
       codeHash: undefined,
       codeExpiresAt: undefined,
     };
-    await this.#save(next);
+    // A code verified (or a flow ended) since this copy was read must not be undone by going back to step 2.
+    if (!(await this.#saveIf(flow, next))) return { kind: 'redirect', flow };
     this.#flowEvent('login.phone_changed', flow, { phone: flow.phone });
     return { kind: 'redirect', flow: next };
   }
 
   async #save(flow: Flow): Promise<void> {
+    await this.#store.set(flowKey(flow.id), flow, this.#ttlOf(flow));
+  }
+
+  /** Writes `next` only when the stored flow is still `read` (compare-and-set); false when it changed meanwhile. */
+  async #saveIf(read: Flow, next: Flow): Promise<boolean> {
+    return this.#store.replaceIf(flowKey(read.id), read, next, this.#ttlOf(next));
+  }
+
+  #ttlOf(flow: Flow): number {
     const left = Math.ceil((flow.createdAt + this.#settings.flowTtlSeconds * 1000 - this.#now()) / 1000);
-    await this.#store.set(flowKey(flow.id), flow, Math.max(left, 60));
+    return Math.max(left, 60);
   }
 }
 

@@ -26,6 +26,9 @@ export function measuredStore(store: Store, name: string, metrics: Metrics): Sto
     setIfAbsent: measure('setIfAbsent', (key: string, value: unknown, ttl: number) =>
       store.setIfAbsent(key, value, ttl),
     ),
+    replaceIf: measure('replaceIf', (key: string, expected: unknown, value: unknown, ttl: number) =>
+      store.replaceIf(key, expected, value, ttl),
+    ),
     take: measure('take', (key: string) => store.take(key)) as Store['take'],
     delete: measure('delete', (key: string) => store.delete(key)),
     increment: measure('increment', (key: string, ttl: number) => store.increment(key, ttl)),

@@ -74,6 +74,13 @@ export class MemoryStore implements Store {
     return true;
   }
 
+  async replaceIf(key: string, expected: unknown, value: unknown, ttlSeconds: number): Promise<boolean> {
+    const entry = this.#live(key);
+    if (entry === undefined || entry.json !== JSON.stringify(expected)) return false;
+    this.#write(key, value, ttlSeconds);
+    return true;
+  }
+
   async take<T>(key: string): Promise<T | undefined> {
     const entry = this.#live(key);
     if (entry === undefined) return undefined;

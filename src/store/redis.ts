@@ -21,6 +21,13 @@ const INCREMENT_SCRIPT = `local n = redis.call('INCR', KEYS[1])
 if redis.call('PTTL', KEYS[1]) == -1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n`;
 const INCREMENT_SHA = createHash('sha1').update(INCREMENT_SCRIPT).digest('hex');
+/** Compare-and-set on one key: SET only when the stored JSON is exactly the expected one. */
+const REPLACE_IF_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+  return 1
+end
+return 0`;
+const REPLACE_IF_SHA = createHash('sha1').update(REPLACE_IF_SCRIPT).digest('hex');
 
 /** Reply errors that mean "Redis cannot serve this now", not "this command is wrong". */
 const UNAVAILABLE_REPLY = /^(CLUSTERDOWN|LOADING|MASTERDOWN|READONLY|TRYAGAIN|BUSY|NOREPLICAS)\b/;
@@ -131,6 +138,21 @@ export class RedisStore implements Store {
     const ms = msOf(ttlSeconds, key);
     const json = JSON.stringify(value);
     return (await this.#call('SET NX', (c) => c.set(this.#key(key), json, 'PX', ms, 'NX'))) === 'OK';
+  }
+
+  async replaceIf(key: string, expected: unknown, value: unknown, ttlSeconds: number): Promise<boolean> {
+    const ms = msOf(ttlSeconds, key);
+    const args = [JSON.stringify(expected), JSON.stringify(value), ms] as const;
+    const fullKey = this.#key(key);
+    const result = await this.#call('SET IF', async (c) => {
+      try {
+        return await c.evalsha(REPLACE_IF_SHA, 1, fullKey, ...args);
+      } catch (error) {
+        if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
+        return await c.eval(REPLACE_IF_SCRIPT, 1, fullKey, ...args);
+      }
+    });
+    return Number(result) === 1;
   }
 
   async take<T>(key: string): Promise<T | undefined> {

@@ -12,6 +12,11 @@ export interface Store {
   set(key: string, value: unknown, ttlSeconds: number): Promise<void>;
   /** Writes only when the key is absent; true when this call wrote it (replay caches, locks). */
   setIfAbsent(key: string, value: unknown, ttlSeconds: number): Promise<boolean>;
+  /**
+   * Compare-and-set: replaces the value only when it is still exactly `expected` (as read with get), keeping
+   * nothing else; true when this call wrote it. A stale copy cannot overwrite what another request wrote since.
+   */
+  replaceIf(key: string, expected: unknown, value: unknown, ttlSeconds: number): Promise<boolean>;
   /** Atomic read-and-delete: of racing callers exactly one gets the value (single use). */
   take<T>(key: string): Promise<T | undefined>;
   delete(key: string): Promise<void>;

@@ -48,6 +48,10 @@ function setup(settings: Partial<LimitSettings> = {}, options: { guessWaitMs?: n
       keys.add(key);
       return memory.setIfAbsent(key, value, ttl);
     },
+    replaceIf: async (key, expected, value, ttl) => {
+      keys.add(key);
+      return memory.replaceIf(key, expected, value, ttl);
+    },
     take: (key) => memory.take(key),
     delete: (key) => memory.delete(key),
     increment: async (key, ttl) => {
