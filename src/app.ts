@@ -30,7 +30,7 @@ import { registerViews } from './http/views.ts';
 import { LoginService } from './login/login-service.ts';
 import { LogoutProcesses } from './login/logout-process.ts';
 import { SsoSessions } from './login/sso-session.ts';
-import { maskPhone } from './login/phone.ts';
+import { maskPhoneForLog, phoneLogRef } from './login/phone.ts';
 import { AuthnRequestReader } from './saml/authn-request.ts';
 import { loadKeyRing, signingKeys } from './saml/key-ring.ts';
 import { LogoutMessageBuilder } from './saml/logout.ts';
@@ -133,10 +133,12 @@ function trustProxyOption(
   return typeof value === 'number' ? (_address, hop) => hop < value : value;
 }
 
-/** Phone numbers in log fields are masked (`+4612****78`). */
-function maskFields(fields: Record<string, unknown>): Record<string, unknown> {
+/** Phone numbers in log fields are masked (`+46*******78`), with a keyed reference support can match. */
+function maskFields(fields: Record<string, unknown>, secret: string): Record<string, unknown> {
   const phone = fields.phone;
-  return typeof phone === 'string' ? { ...fields, phone: maskPhone(phone) } : fields;
+  return typeof phone === 'string'
+    ? { ...fields, phone: maskPhoneForLog(phone), phoneRef: phoneLogRef(secret, phone) }
+    : fields;
 }
 
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<FastifyInstance> {
@@ -232,7 +234,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   // Each authentication event is logged in its request, and updates the metrics and the audit trail.
   const onEvent = (event: string, fields: Record<string, unknown>) => {
     const request = requestNow.getStore();
-    (request?.log ?? app.log).info({ event, ...maskFields(fields) }, event);
+    (request?.log ?? app.log).info({ event, ...maskFields(fields, secret) }, event);
     recordEvent(metrics, event, fields);
     const context: AuditContext = request === undefined ? {} : { ref: request.id, client: request.ip };
     audit.fromLogEvent(event, fields, context);

@@ -1,10 +1,12 @@
 // Phone numbers for the one-time code (CONTRACT.md §5): parsed to E.164, refused when they cannot or should not get an SMS.
 
+import { createHmac } from 'node:crypto';
 import {
   type CountryCode,
   getExampleNumber,
   isSupportedCountry,
   type NumberType,
+  parsePhoneNumberFromString,
   parsePhoneNumberWithError,
 } from 'libphonenumber-js/max';
 import mobileExamples from 'libphonenumber-js/mobile/examples';
@@ -112,4 +114,21 @@ export function maskPhone(e164: string): string {
   return (
     e164.slice(0, head) + '*'.repeat(Math.max(0, e164.length - head - tail)) + e164.slice(e164.length - tail)
   );
+}
+
+/**
+ * For log lines: only the country calling code and the last 2 digits stay (`+47******67`), too few to tell who it
+ * is; `phoneLogRef` beside it lets support match a number they are given.
+ */
+export function maskPhoneForLog(e164: string): string {
+  const code = parsePhoneNumberFromString(e164)?.countryCallingCode ?? '';
+  const digits = e164.replace(/^\+/, '');
+  const head = digits.startsWith(code) ? code : '';
+  const tail = digits.length - head.length > 4 ? 2 : 0;
+  return `+${head}${'*'.repeat(Math.max(0, digits.length - head.length - tail))}${digits.slice(digits.length - tail)}`;
+}
+
+/** A keyed reference to a number for logs: HMAC-SHA256(IDP_SECRET, "phone-log:" + E.164), first 16 hex digits. */
+export function phoneLogRef(secret: string, e164: string): string {
+  return createHmac('sha256', secret).update(`phone-log:${e164}`).digest('hex').slice(0, 16);
 }

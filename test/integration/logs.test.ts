@@ -1,11 +1,15 @@
 // The IdP's own JSON logs, read from its pino stream: reference ids on every request and authentication event,
 // masked phone numbers, no codes or SAML messages, and no line an attacker can forge with CR/LF.
 
+import { createHmac } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { buildTestIdp, type TestIdp } from '../helpers/app.ts';
 import { BrowserClient, injectTransport } from '../helpers/browser-client.ts';
 import { authnRequestXml, createTestSp, redirectQuery } from '../helpers/saml-sp.ts';
+
+/** IDP_SECRET of buildTestIdp: the key of the phone references in the logs. */
+const SECRET = 'test-secret-0123456789-0123456789-abcdef';
 
 const SSO = 'https://idp.example.test/saml/sso';
 const sp = createTestSp();
@@ -86,10 +90,14 @@ describe('a whole login, logged at trace level', () => {
     }
   });
 
-  test('phone numbers are masked (+4791****67)', () => {
+  test('phone numbers are masked to the country code and 2 digits (+47******67), with a keyed reference', () => {
     const withPhone = events.filter((l) => l.phone !== undefined);
     assert.ok(withPhone.length >= 3);
-    for (const line of withPhone) assert.equal(line.phone, '+4791****67');
+    const ref = createHmac('sha256', SECRET).update(`phone-log:${phone}`).digest('hex').slice(0, 16);
+    for (const line of withPhone) {
+      assert.equal(line.phone, '+47******67');
+      assert.equal(line.phoneRef, ref, 'support can match the number they are given');
+    }
   });
 
   test('codes, SAML messages, RelayState, numbers and names never appear in the logs', () => {
@@ -140,7 +148,7 @@ describe('reference ids', () => {
         .map((l) => JSON.parse(l) as Line)
         .find((l) => l.event === 'otp.refused');
       assert.equal(refused?.reason, 'phone-rate');
-      assert.equal(refused?.phone, '+4741****67');
+      assert.equal(refused?.phone, '+47******67');
       assert.match(String(refused?.reqId), /^[0-9A-F]{10}$/);
     } finally {
       await limited.close();
