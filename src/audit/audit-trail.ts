@@ -2,7 +2,7 @@
 // trail"), so support can answer "did this person log in to that service at that time".
 
 import { createHmac } from 'node:crypto';
-import { maskPhone } from '../login/phone.ts';
+import { maskPhoneForLog } from '../login/phone.ts';
 
 /** Where a step happened: the HTTP request it belongs to, when there is one. */
 export interface AuditContext {
@@ -90,7 +90,7 @@ export class AuditTrail {
       ref: context.ref,
       requestId: fields.inResponseTo,
       client: context.client,
-      phone: phone === undefined ? undefined : maskPhone(phone),
+      phone: phone === undefined ? undefined : maskPhoneForLog(phone),
       phoneHash: phone === undefined ? undefined : this.phoneHash(phone),
     };
     for (const name of details) record[name] = fields[name];
