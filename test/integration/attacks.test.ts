@@ -300,7 +300,11 @@ describe('signature wrapping on a POST AuthnRequest', () => {
   test('Reference to another ID', () =>
     refused('wrapping-reference-to-another-id.xml', 'bad-signature', /Reference URI/));
   test('two elements with the signed ID', () =>
-    refused('wrapping-duplicate-id.xml', 'bad-signature', /the signed ID is carried by more than one element/));
+    refused(
+      'wrapping-duplicate-id.xml',
+      'bad-signature',
+      /the signed ID is carried by more than one element/,
+    ));
   test('comment inside a signed value: the signature holds and the whole value is read', async () => {
     const client = new BrowserClient(injectTransport(idp.app, { 'accept-language': 'en' }));
     const page = await client.go('POST', '/saml/sso', {
@@ -369,7 +373,11 @@ describe('signature wrapping on a POST LogoutRequest to /saml/slo', () => {
   );
   test(
     'two elements with the signed ID',
-    slo('logout-wrapping-duplicate-id.xml', 'bad-signature', /the signed ID is carried by more than one element/),
+    slo(
+      'logout-wrapping-duplicate-id.xml',
+      'bad-signature',
+      /the signed ID is carried by more than one element/,
+    ),
   );
 });
 
