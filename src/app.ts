@@ -9,9 +9,7 @@ import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { type AuditContext, AuditTrail } from './audit/audit-trail.ts';
 import { auditSink } from './audit/audit-sink.ts';
-import type { Config } from './config.ts';
-import { type DemoSp, writeDemoMetadata } from './demo/demo-sp.ts';
-import { registerDemoSp } from './http/demo-routes.ts';
+import { type Config, ConfigError } from './config.ts';
 import { registerErrorHandler } from './http/error-handler.ts';
 import { fetchMetadata } from './http/fetch-metadata.ts';
 import { registerHealthRoutes } from './http/health-routes.ts';
@@ -141,6 +139,29 @@ function maskFields(fields: Record<string, unknown>, secret: string): Record<str
     : fields;
 }
 
+/**
+ * The demo SP runs on samlify, a development dependency: it is imported only when DEMO_SP is on, so an install
+ * without development dependencies (`npm ci --omit=dev`) starts as long as DEMO_SP is off.
+ */
+async function loadDemoSp(
+  config: Config,
+  idpMetadataXml: string,
+): Promise<{ register(app: FastifyInstance): void }> {
+  let modules: [typeof import('./demo/demo-sp.ts'), typeof import('./http/demo-routes.ts')];
+  try {
+    modules = await Promise.all([import('./demo/demo-sp.ts'), import('./http/demo-routes.ts')]);
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND';
+    if (!missing || !String((error as Error).message).includes("'samlify'")) throw error;
+    throw new ConfigError([
+      'DEMO_SP is on but the demo SP needs the development dependencies (samlify), which this install left out: set DEMO_SP=false or run npm ci without --omit=dev',
+    ]);
+  }
+  const [{ writeDemoMetadata }, { registerDemoSp }] = modules;
+  const demo = writeDemoMetadata(config, idpMetadataXml);
+  return { register: (app) => registerDemoSp(app, demo) };
+}
+
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<FastifyInstance> {
   const { entityId, ssoUrl, sloUrl } = idpUrls(config.baseUrl);
   // Key rollover: the next certificate is published before it signs; `keys` is the pair that signs by default.
@@ -156,7 +177,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   );
   const metadataXml = published.unsigned();
   // The demo SP is registered the way an admin registers any SP: its metadata file in SP_METADATA_DIR.
-  const demo: DemoSp | undefined = config.demoSp ? writeDemoMetadata(config, metadataXml) : undefined;
+  const demo = config.demoSp ? await loadDemoSp(config, metadataXml) : undefined;
 
   const app = Fastify({
     logger: overrides.logger ?? {
@@ -337,7 +358,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     defaultLocale,
     onEvent,
   });
-  if (demo !== undefined) registerDemoSp(app, demo);
+  demo?.register(app);
   app.get('/', (_request, reply) => reply.redirect(demo !== undefined ? '/demo' : '/saml/metadata'));
 
   if (config.metricsPort !== undefined) {

@@ -6,10 +6,8 @@ import { ConfigError, loadConfig } from './config.ts';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 
-let config: ReturnType<typeof loadConfig>;
-try {
-  config = loadConfig(process.env);
-} catch (error) {
+/** Settings that cannot be used end the start with their message and exit code 2, not a stack trace. */
+function configProblem(error: unknown): never {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
     process.exit(2);
@@ -17,7 +15,14 @@ try {
   throw error;
 }
 
-const app = await buildApp(config);
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  configProblem(error);
+}
+
+const app = await buildApp(config).catch(configProblem);
 await app.listen({ port: config.port, host: config.host });
 app.log.info({ entityId: `${config.baseUrl}/saml/metadata`, sms: config.smsProvider }, 'nets-sms-idp ready');
 
