@@ -1,7 +1,7 @@
 // The pages of a flow that is over: expired (with the way back to the SP while its tombstone lasts) or finished.
 
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sameSecret } from '../constant-time.ts';
 import { FlowError, SamlStatus, SamlStatusError } from '../errors.ts';
 import { type Locale, translate } from '../i18n/index.ts';
 import type { Flow } from '../login/flow.ts';
@@ -26,13 +26,6 @@ function siteOf(acsUrl: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function sameToken(expected: string, posted: unknown): boolean {
-  if (typeof posted !== 'string') return false;
-  const a = Buffer.from(expected);
-  const b = Buffer.from(posted);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /**
@@ -117,7 +110,7 @@ export function registerFlowReturn(app: FastifyInstance, deps: FlowEndDeps): voi
       const posted = (request.body as Record<string, unknown> | undefined)?.csrf;
       const cookie = request.cookies[FLOW_COOKIE];
       if (
-        !sameToken(tombstone.csrf, posted) ||
+        !sameSecret(tombstone.csrf, posted) ||
         (cookie !== undefined && !deps.login.bindingMatches(flowId, cookie))
       ) {
         throw new FlowError('forbidden', 'expired-flow return without its token');

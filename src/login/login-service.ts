@@ -1,6 +1,7 @@
 // The nets_sms login: turns a pending request into an identity through steps 1, 2a–2d and 3 of the seed.
 
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { sameSecret } from '../constant-time.ts';
 import { FlowError, loggable, SamlStatus, SamlStatusError, TooManyRequestsError } from '../errors.ts';
 import { type Locale, negotiateLocale } from '../i18n/index.ts';
 import type { MessageKey } from '../i18n/index.ts';
@@ -283,10 +284,7 @@ export class LoginService {
 
   /** True when `presented` is this flow's binding token (constant time). */
   bindingMatches(flowId: string, presented: string | undefined): boolean {
-    if (presented === undefined) return false;
-    const a = Buffer.from(this.bindingToken(flowId));
-    const b = Buffer.from(presented);
-    return a.length === b.length && timingSafeEqual(a, b);
+    return sameSecret(this.bindingToken(flowId), presented);
   }
 
   /** True when the posted token is this flow's (constant time). */
@@ -301,10 +299,7 @@ export class LoginService {
 
   /** True when the posted token is this flow's (constant time). */
   csrfMatches(flow: Flow, posted: string | undefined): boolean {
-    if (posted === undefined) return false;
-    const a = Buffer.from(flow.csrf);
-    const b = Buffer.from(posted);
-    return a.length === b.length && timingSafeEqual(a, b);
+    return sameSecret(flow.csrf, posted);
   }
 
   /** What the code page shows: attempts left, resend wait, sends left. */

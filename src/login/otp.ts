@@ -1,6 +1,7 @@
 // The one-time code (CONTRACT.md §5): 6 digits from a CSPRNG, kept only as a keyed hash bound to its flow, compared in constant time.
 
-import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomInt } from 'node:crypto';
+import { sameSecret } from '../constant-time.ts';
 
 /** Digits in a code (CONTRACT.md §5). */
 export const CODE_LENGTH = 6;
@@ -43,12 +44,11 @@ export function isCodeShaped(typed: string): boolean {
 }
 
 /**
- * Checks a typed code against the stored hash of this flow's code with crypto.timingSafeEqual. Anything not
+ * Checks a typed code against the stored hash of this flow's code in constant time. Anything not
  * code-shaped, or a malformed stored hash, is false.
  */
 export function verifyCode(secret: string, flowId: string, typed: string, storedHash: string): boolean {
   if (!isCodeShaped(typed) || !HASH_SHAPE.test(storedHash)) return false;
   const actual = Buffer.from(hashCode(secret, flowId, normaliseTypedCode(typed)), 'hex');
-  const expected = Buffer.from(storedHash, 'hex');
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  return sameSecret(Buffer.from(storedHash, 'hex'), actual);
 }

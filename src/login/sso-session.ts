@@ -8,8 +8,8 @@ import {
   createSecretKey,
   type KeyObject,
   randomBytes,
-  timingSafeEqual,
 } from 'node:crypto';
+import { sameSecret } from '../constant-time.ts';
 import type { Store } from '../store/store.ts';
 import type { EidentParams, Identity, NameIdFormat } from '../types.ts';
 import { NETS_SMS, readForcedEid } from './login-service.ts';
@@ -96,9 +96,7 @@ export class SsoSessions {
     const id = cookie.slice(0, dot);
     const stored = await this.#load(id);
     if (stored === undefined) return undefined;
-    const a = Buffer.from(stored.tokenHash);
-    const b = Buffer.from(sha256(cookie.slice(dot + 1)));
-    return a.length === b.length && timingSafeEqual(a, b) ? publicPart(stored) : undefined;
+    return sameSecret(stored.tokenHash, sha256(cookie.slice(dot + 1))) ? publicPart(stored) : undefined;
   }
 
   /** The live session with this id (SLO finds it through a SessionIndex, without the browser's cookie). */
@@ -206,10 +204,7 @@ export class SsoSessions {
 
   /** True when `posted` is this session's logout token (constant time). */
   logoutTokenMatches(session: SsoSession, posted: string | undefined): boolean {
-    if (posted === undefined) return false;
-    const a = Buffer.from(this.logoutToken(session));
-    const b = Buffer.from(posted);
-    return a.length === b.length && timingSafeEqual(a, b);
+    return sameSecret(this.logoutToken(session), posted);
   }
 
   /**

@@ -2,6 +2,7 @@
 // (research/sms-gateways.md §2.5a). The webhook and its secret are set up in GatewayAPI's dashboard.
 
 import { field, parseJson } from '../failure.ts';
+import { sameSecret } from '../../constant-time.ts';
 import {
   hmac,
   header,
@@ -9,7 +10,6 @@ import {
   type ReceiptRequest,
   type ReceiptVerifier,
   refuse,
-  sameSignature,
 } from './receipt.ts';
 
 const FAILED = new Set(['EXPIRED', 'DELETED', 'UNDELIVERABLE', 'REJECTED']);
@@ -28,7 +28,7 @@ export class GatewayApiReceipts implements ReceiptVerifier {
     if (signature === undefined) return refuse(401, 'no Signature v1');
     if (this.#secret === undefined)
       return refuse(403, 'no webhook secret to check GatewayAPI signatures with');
-    if (!sameSignature(hmac('sha256', this.#secret, req.rawBody, 'hex'), signature.toLowerCase())) {
+    if (!sameSecret(hmac('sha256', this.#secret, req.rawBody, 'hex'), signature.toLowerCase())) {
       return refuse(403, 'Signature mismatch');
     }
     const event = field(parseJson(req.rawBody), 'event');

@@ -1,7 +1,8 @@
 // The URL a gateway posts an attempt's delivery receipt to: /sms/receipts/<gateway>?ref=<attempt>&t=<token>.
 // The token, an HMAC of gateway and reference, is the receipt's authentication where the vendor signs nothing.
 
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { sameSecret } from '../../constant-time.ts';
 
 export function receiptToken(key: string, provider: string, reference: string): string {
   return createHmac('sha256', key)
@@ -17,10 +18,7 @@ export function receiptTokenMatches(
   reference: string,
   token: unknown,
 ): boolean {
-  if (typeof token !== 'string') return false;
-  const expected = Buffer.from(receiptToken(key, provider, reference));
-  const given = Buffer.from(token);
-  return expected.length === given.length && timingSafeEqual(expected, given);
+  return sameSecret(receiptToken(key, provider, reference), token);
 }
 
 /** Builds the receipt URL of each attempt for one gateway. */

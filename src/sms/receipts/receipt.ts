@@ -1,6 +1,6 @@
 // A delivery receipt as a gateway posts it, and what its check concluded.
 
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 
 export interface ReceiptRequest {
   /** The public URL the gateway posted to: BASE_URL + path + query. */
@@ -33,13 +33,6 @@ export const refuse = (status: 400 | 401 | 403, reason: string): ReceiptCheck =>
 export function header(req: ReceiptRequest, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-/** Constant-time comparison of two signatures as strings. */
-export function sameSignature(expected: string, given: string): boolean {
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 export function hmac(

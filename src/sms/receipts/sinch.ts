@@ -4,6 +4,7 @@
 
 import { field, parseJson } from '../failure.ts';
 import { receiptTokenMatches } from './receipt-url.ts';
+import { sameSecret } from '../../constant-time.ts';
 import {
   hmac,
   header,
@@ -11,7 +12,6 @@ import {
   type ReceiptRequest,
   type ReceiptVerifier,
   refuse,
-  sameSignature,
 } from './receipt.ts';
 
 const FAILED = new Set(['Aborted', 'Cancelled', 'Rejected', 'Deleted', 'Failed', 'Expired']);
@@ -37,7 +37,7 @@ export class SinchReceipts implements ReceiptVerifier {
         return refuse(401, 'no Sinch webhook signature');
       }
       const expected = hmac('sha256', this.#secret, `${req.rawBody}.${nonce}.${timestamp}`, 'base64');
-      if (!sameSignature(expected, signature)) return refuse(403, 'Sinch signature mismatch');
+      if (!sameSecret(expected, signature)) return refuse(403, 'Sinch signature mismatch');
     } else {
       const token = req.query.get('t');
       if (token === null) return refuse(401, 'no receipt token');

@@ -1,6 +1,7 @@
 // Twilio status callbacks: form POSTs signed with X-Twilio-Signature = Base64(HMAC-SHA1(auth token, URL + every
 // POST parameter's name and value, sorted by name)) (research/sms-gateways.md §2.1).
 
+import { sameSecret } from '../../constant-time.ts';
 import {
   hmac,
   header,
@@ -8,7 +9,6 @@ import {
   type ReceiptRequest,
   type ReceiptVerifier,
   refuse,
-  sameSignature,
 } from './receipt.ts';
 
 const FAILED = new Set(['failed', 'undelivered', 'canceled']);
@@ -44,10 +44,7 @@ export class TwilioReceipts implements ReceiptVerifier {
     if (this.#authToken === undefined) return refuse(403, 'no auth token to check Twilio signatures with');
     const params = new URLSearchParams(req.rawBody);
     const valid = urlVariants(req.url).some((url) =>
-      sameSignature(
-        hmac('sha1', this.#authToken as string, twilioSignedData(url, params), 'base64'),
-        signature,
-      ),
+      sameSecret(hmac('sha1', this.#authToken as string, twilioSignedData(url, params), 'base64'), signature),
     );
     if (!valid) return refuse(403, 'X-Twilio-Signature mismatch');
     const ref = req.query.get('ref');
