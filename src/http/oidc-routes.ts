@@ -8,7 +8,6 @@ import type { KoaContextWithOIDC } from 'oidc-provider';
 import { FlowError, SamlStatusError } from '../errors.ts';
 import { htmlLang, type Locale, negotiateLocale, translate } from '../i18n/index.ts';
 import type { LoginService } from '../login/login-service.ts';
-import type { SsoSessions } from '../login/sso-session.ts';
 import type { ClientRegistry } from '../oidc/client-registry.ts';
 import { eidentParams, hintPhone, type OidcParams } from '../oidc/params.ts';
 import type { ProviderPages } from '../oidc/provider.ts';
@@ -76,18 +75,6 @@ export function providerPages(
         htmlLang: htmlLang(locale),
       });
     },
-  };
-}
-
-/** The cookie's SSO session for the provider's checks (they see the Cookie header, not a Fastify request). */
-export function ssoFromCookies(sessions: SsoSessions, secure: boolean) {
-  const name = secure ? '__Host-nsi_sso' : 'nsi_sso';
-  return (header: string | undefined) => {
-    for (const pair of (header ?? '').split(';')) {
-      const eq = pair.indexOf('=');
-      if (eq > 0 && pair.slice(0, eq).trim() === name) return sessions.find(pair.slice(eq + 1).trim());
-    }
-    return Promise.resolve(undefined);
   };
 }
 

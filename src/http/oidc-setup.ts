@@ -10,7 +10,7 @@ import { buildProvider } from '../oidc/provider.ts';
 import type { KeyRing } from '../saml/key-ring.ts';
 import type { Store } from '../store/store.ts';
 import type { OidcAnswer } from './oidc-answer.ts';
-import { providerPages, registerOidcRoutes, ssoFromCookies } from './oidc-routes.ts';
+import { providerPages, registerOidcRoutes } from './oidc-routes.ts';
 import type { SsoCookie } from './sso-cookie.ts';
 
 export interface OidcSetup {
@@ -47,7 +47,9 @@ export async function setUpOidc(
     ttlSeconds: config.ssoSessionTtlSeconds,
   });
   const participants = new OidcParticipants(deps.store, config.ssoSessionTtlSeconds);
-  const findSso = deps.sso === undefined ? undefined : ssoFromCookies(deps.sso.sessions, secure);
+  const ssoCookie = deps.sso;
+  const findSso =
+    ssoCookie === undefined ? undefined : (header: string | undefined) => ssoCookie.fromHeader(header);
   const provider = buildProvider({
     issuer: `${config.baseUrl}/oidc`,
     store: deps.store,

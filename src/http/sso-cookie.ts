@@ -1,5 +1,6 @@
 // The SSO session cookie: which session a browser holds, set after a login and cleared at logout.
 
+import { fastifyCookie, type SerializeOptions } from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Identity } from '../types.ts';
 import {
@@ -19,30 +20,32 @@ import {
 export class SsoCookie {
   readonly sessions: SsoSessions;
   readonly #name: string;
-  readonly #attributes: string;
+  readonly #options: SerializeOptions;
 
   constructor(sessions: SsoSessions, opts: { secure: boolean }) {
     this.sessions = sessions;
     this.#name = opts.secure ? '__Host-nsi_sso' : 'nsi_sso';
-    this.#attributes = opts.secure
-      ? 'Path=/; HttpOnly; Secure; SameSite=None'
-      : 'Path=/; HttpOnly; SameSite=Lax';
+    this.#options = opts.secure
+      ? { path: '/', httpOnly: true, secure: true, sameSite: 'none' }
+      : { path: '/', httpOnly: true, sameSite: 'lax' };
   }
 
-  /** The cookie's value as the browser sent it. */
+  /** The cookie's value as the browser sent it (read by @fastify/cookie). */
   value(request: FastifyRequest): string | undefined {
-    const header = request.headers.cookie;
-    if (typeof header !== 'string') return undefined;
-    for (const pair of header.split(';')) {
-      const eq = pair.indexOf('=');
-      if (eq > 0 && pair.slice(0, eq).trim() === this.#name) return pair.slice(eq + 1).trim();
-    }
-    return undefined;
+    return request.cookies[this.#name];
   }
 
   /** The browser's live session, if any. */
   current(request: FastifyRequest): Promise<SsoSession | undefined> {
     return this.sessions.find(this.value(request));
+  }
+
+  /**
+   * The live session a raw Cookie header names (for the OpenID Provider's checks, which see no Fastify request).
+   * @fastify/cookie's parse and serialize work once the plugin is registered, which app.ts does before any route.
+   */
+  fromHeader(header: string | undefined): Promise<SsoSession | undefined> {
+    return this.sessions.find(header === undefined ? undefined : fastifyCookie.parse(header)[this.#name]);
   }
 
   /** The browser's session when it may answer this AuthnRequest without a new code (login/sso-session.ts). */
@@ -54,16 +57,16 @@ export class SsoCookie {
   /** After a login: continues or starts the browser's session and sets the cookie. */
   async establish(request: FastifyRequest, reply: FastifyReply, identity: Identity): Promise<SsoSession> {
     const { session, cookie } = await this.sessions.begin(identity, await this.current(request));
-    reply.header('set-cookie', `${this.#name}=${cookie}; ${this.#attributes}`);
+    reply.setCookie(this.#name, cookie, this.#options);
     return session;
   }
 
   clear(reply: FastifyReply): void {
-    reply.header('set-cookie', this.clearing());
+    reply.setCookie(this.#name, '', { ...this.#options, maxAge: 0 });
   }
 
   /** The Set-Cookie value that removes the cookie (for replies Fastify does not build: the OpenID Provider's). */
   clearing(): string {
-    return `${this.#name}=; Max-Age=0; ${this.#attributes}`;
+    return fastifyCookie.serialize(this.#name, '', { ...this.#options, maxAge: 0 });
   }
 }
