@@ -319,8 +319,13 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     sso,
   });
   // OpenID Connect beside SAML: the same login screens, store and SSO session (README "For OIDC client admins").
+  // A logout may take the page's wait for the SPs plus a few minutes for the user's browser to get there.
+  const logoutProcesses = new LogoutProcesses({
+    store,
+    ttlSeconds: config.sloPropagationTimeoutSeconds + 600,
+  });
   const oidc = config.oidc.enabled
-    ? await setUpOidc(app, { config, store, ring, secret, login, sso, onEvent })
+    ? await setUpOidc(app, { config, store, ring, secret, login, sso, onEvent, logoutProcesses })
     : undefined;
   if (oidc !== undefined) isOidcClient = (clientId) => oidc.clients.get(clientId) !== undefined;
   registerLoginRoutes(app, {
@@ -352,8 +357,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       requestTtlSeconds: 300,
     }),
     cookie: ssoCookie,
-    // A logout may take the page's wait for the SPs plus a few minutes for the user's browser to get there.
-    processes: new LogoutProcesses({ store, ttlSeconds: config.sloPropagationTimeoutSeconds + 600 }),
+    processes: logoutProcesses,
     timeoutSeconds: config.sloPropagationTimeoutSeconds,
     defaultLocale,
     onEvent,

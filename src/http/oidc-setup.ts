@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
 import type { LoginService } from '../login/login-service.ts';
+import type { LogoutProcesses } from '../login/logout-process.ts';
 import { ClientRegistry } from '../oidc/client-registry.ts';
 import { OidcLogins } from '../oidc/logins.ts';
 import { endOidcSessions, OidcParticipants } from '../oidc/participants.ts';
@@ -30,6 +31,8 @@ export async function setUpOidc(
     /** The SSO cookie when SSO_ENABLED (shared with SAML), else undefined. */
     readonly sso: SsoCookie | undefined;
     readonly onEvent: (event: string, fields: Record<string, unknown>) => void;
+    /** SAML logouts in progress: an RP-initiated logout continues through the SAML SPs of the session. */
+    readonly logoutProcesses: LogoutProcesses;
   },
 ): Promise<OidcSetup> {
   const { config } = deps;
@@ -79,12 +82,22 @@ export async function setUpOidc(
     sso.sessions.onEnd(async (ended) => {
       await endOidcSessions(provider, participants, logins, ended, deps.onEvent);
     });
-    // An RP-initiated logout, once confirmed, ends the SSO session shared with SAML (and its cookie).
+    // An RP-initiated logout, once confirmed, ends the SSO session shared with SAML. With SAML SPs in the session
+    // the browser first goes through the SAML logout pages (LogoutRequests to each), then where the provider
+    // would have sent it (the client's post_logout_redirect_uri with its state).
     provider.use(async (ctx, next) => {
       await next();
       if (ctx.oidc?.route !== 'end_session_confirm') return;
       const current = await findSso(ctx.get('cookie') || undefined);
       if (current === undefined) return;
+      const returnTo = ctx.response.get('location');
+      if (current.participants.length > 0 && returnTo !== '') {
+        const ticket = await deps.logoutProcesses.issueTicket({ sessionId: current.id, returnTo });
+        ctx.status = 303;
+        ctx.redirect(`/saml/logout/continue/${ticket}`);
+        deps.onEvent('oidc.logout.saml', { sps: current.participants.length });
+        return;
+      }
       await sso.sessions.end(current.id);
       ctx.append('set-cookie', sso.clearing());
       deps.onEvent('oidc.sso.ended', { session: current.id });

@@ -172,6 +172,7 @@ export function registerSloRoutes(app: FastifyInstance, deps: SloRouteDeps): voi
     session: SsoSession,
     locale: Locale,
     initiator: LogoutInitiator | undefined,
+    returnTo?: string,
   ): Promise<{ process: LogoutProcess } | { unreachable: string[] } | undefined> => {
     const ended = await sessions.end(session.id);
     if (cookie.value(request)?.startsWith(`${session.id}.`)) cookie.clear(reply);
@@ -185,7 +186,7 @@ export function registerSloRoutes(app: FastifyInstance, deps: SloRouteDeps): voi
       unreachable: unreachable.length,
     });
     if (targets.length === 0) return { unreachable };
-    return { process: await processes.open({ locale, initiator, targets, unreachable }) };
+    return { process: await processes.open({ locale, initiator, targets, unreachable, returnTo }) };
   };
 
   const locate = async (request: FastifyRequest, message: IncomingLogoutRequest): Promise<Located> => {
@@ -388,6 +389,8 @@ export function registerSloRoutes(app: FastifyInstance, deps: SloRouteDeps): voi
     deps.onEvent('slo.finished', { by: process.initiator?.spEntityId ?? 'user', complete });
     const initiator = process.initiator;
     const sp = initiator === undefined ? undefined : registry.get(initiator.spEntityId);
+    if (initiator === undefined && process.returnTo !== undefined)
+      return reply.redirect(process.returnTo, 303);
     if (initiator === undefined || sp === undefined) return done(reply, process.locale, notLoggedOut);
     const status = complete
       ? { code: LogoutStatus.success }
@@ -422,4 +425,24 @@ export function registerSloRoutes(app: FastifyInstance, deps: SloRouteDeps): voi
     }
     return done(reply, locale, outcome?.unreachable ?? []);
   });
+
+  // An OpenID Connect client's logout continues here: the SAML SPs of the session are told through the same
+  // pages, then the browser returns where that client's logout goes. The ticket is single use and names the
+  // session this browser holds.
+  app.get(
+    '/saml/logout/continue/:ticket',
+    async (request: FastifyRequest<{ Params: { ticket: string } }>, reply) => {
+      const ticket = await processes.takeTicket(request.params.ticket);
+      if (ticket === undefined) throw new FlowError('expired', 'logout ticket not found or used');
+      const locale = requestLocale(request, deps.defaultLocale);
+      const session = await cookie.current(request);
+      if (session === undefined || session.id !== ticket.sessionId)
+        return reply.redirect(ticket.returnTo, 303);
+      const outcome = await endAndPropagate(request, reply, session, locale, undefined, ticket.returnTo);
+      if (outcome !== undefined && 'process' in outcome) {
+        return reply.redirect(`/saml/slo/progress/${outcome.process.id}`, 303);
+      }
+      return reply.redirect(ticket.returnTo, 303);
+    },
+  );
 }

@@ -37,6 +37,14 @@ export interface LogoutProcess {
   readonly targets: readonly LogoutTarget[];
   /** Display names of participants we cannot tell (no SingleLogoutService in their metadata). */
   readonly unreachable: readonly string[];
+  /** Where the browser goes when the process is over, instead of our page (an OIDC client's logout return). */
+  readonly returnTo?: string;
+}
+
+/** A logout started elsewhere (an OIDC client's) that continues in the browser through the SAML SPs. JSON-safe. */
+export interface LogoutTicket {
+  readonly sessionId: string;
+  readonly returnTo: string;
 }
 
 /** Where one target stands. */
@@ -59,6 +67,7 @@ const ID = /^[A-Za-z0-9_-]{24}$/;
 const processKey = (id: string): string => `{${id}}:slo`;
 const stateKey = (id: string, index: number): string => `{${id}}:slo:${index}`;
 const requestKey = (requestId: string): string => `slo-out:${requestId}`;
+const ticketKey = (id: string): string => `{${id}}:slo-ticket`;
 
 /** Keeps logouts in the Store. Each target's answer is its own key, so answers arriving together never collide. */
 export class LogoutProcesses {
@@ -91,6 +100,17 @@ export class LogoutProcesses {
       ),
     );
     return process;
+  }
+
+  /** A single-use ticket (10 minutes) for `/saml/logout/continue/<ticket>`. */
+  async issueTicket(ticket: LogoutTicket): Promise<string> {
+    const id = randomBytes(18).toString('base64url');
+    await this.#store.set(ticketKey(id), ticket, 600);
+    return id;
+  }
+
+  takeTicket(id: string): Promise<LogoutTicket | undefined> {
+    return ID.test(id) ? this.#store.take<LogoutTicket>(ticketKey(id)) : Promise.resolve(undefined);
   }
 
   async get(id: string): Promise<LogoutProcess | undefined> {

@@ -22,7 +22,11 @@ import { authnRequestXml, createTestSp, redirectQuery } from '../helpers/saml-sp
 
 const REDIRECT = 'https://shop.example.org/cb';
 const LOGGED_OUT = 'https://shop.example.org/bye';
-const sp = createTestSp({ entityId: 'https://sp.example.org/saml' });
+const SP_SLO = 'https://sp.example.org/slo';
+const sp = createTestSp({
+  entityId: 'https://sp.example.org/saml',
+  slo: [{ binding: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect', url: SP_SLO }],
+});
 
 /** A relying party's back-channel logout endpoint on 127.0.0.1: records the logout tokens it receives. */
 async function startBackchannel(): Promise<{ url: string; tokens: string[]; close(): Promise<void> }> {
@@ -190,7 +194,16 @@ describe('SSO and logout across SAML and OpenID Connect', () => {
       confirm.html,
     )?.[1] as string;
     const xsrf = /name="xsrf" value="([^"]+)"/.exec(confirm.html)?.[1] as string;
-    const done = await browser.go(action, { xsrf, logout: 'yes' });
+    // The SAML SP of the session is told through the SAML logout pages: a LogoutRequest in a frame.
+    const progress = await browser.go(action, { xsrf, logout: 'yes' });
+    assert.equal(progress.status, 200);
+    const frame = /<iframe hidden title="[^"]*" src="([^"]+)"/.exec(progress.html)?.[1] as string;
+    const sent = await browser.go(frame);
+    assert.ok(sent.url.startsWith(`${SP_SLO}?SAMLRequest=`), sent.url);
+    const finish = /id="logout-continue" href="([^"]+)"|href="([^"]+)" id="logout-continue"/.exec(
+      progress.html,
+    );
+    const done = await browser.go((finish?.[1] ?? finish?.[2]) as string);
     const back = new URL(done.url);
     assert.equal(back.origin + back.pathname, LOGGED_OUT);
     assert.equal(back.searchParams.get('state'), 'bye-1');
