@@ -23,6 +23,8 @@ const HANDLERS: Readonly<Record<string, (metrics: Metrics, fields: Fields) => vo
   },
   'saml.response.status': (m, f) => m.samlResponse(f.sp, f.status),
   'oidc.login.completed': (m, f) => m.loginStep(f.client, 'assertion_issued'),
+  'oidc.grant.success': (m, f) => m.oidcGrant(f.client, 'success'),
+  'oidc.grant.error': (m, f) => m.oidcGrant(f.client, f.error),
 };
 
 /** Updates the metrics an event stands for; events without a metric are ignored. */

@@ -53,6 +53,7 @@ export class Metrics {
   readonly #wrongCodes: Counter<'sp'>;
   readonly #refusals: Counter<'limit'>;
   readonly #samlResponses: Counter<'sp' | 'status'>;
+  readonly #oidcGrants: Counter<'client' | 'result'>;
   readonly #sms: Counter<'provider' | 'country' | 'outcome'>;
   readonly #smsSeconds: Histogram<'provider' | 'outcome'>;
   readonly #smsReceipts: Counter<'provider' | 'status'>;
@@ -92,6 +93,12 @@ export class Metrics {
       name: 'nsi_saml_responses_total',
       help: 'SAML Responses sent to SPs, per SP and status (Success or the error status)',
       labelNames: ['sp', 'status'],
+      registers,
+    });
+    this.#oidcGrants = new Counter({
+      name: 'nsi_oidc_grants_total',
+      help: 'OpenID Connect token endpoint grants, per client and result (success or the OAuth error)',
+      labelNames: ['client', 'result'],
       registers,
     });
     this.#sms = new Counter({
@@ -196,6 +203,10 @@ export class Metrics {
     // `urn:oasis:names:tc:SAML:2.0:status:AuthnFailed` → `AuthnFailed`
     const name = typeof status === 'string' ? status.slice(status.lastIndexOf(':') + 1) : undefined;
     this.#samlResponses.inc({ sp: this.sp(sp), status: word(name) });
+  }
+
+  oidcGrant(client: unknown, result: unknown): void {
+    this.#oidcGrants.inc({ client: this.sp(client), result: word(result) });
   }
 
   smsSent(provider: string, country: string, outcome: string, seconds: number): void {
