@@ -306,7 +306,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   registerSecurityHeaders(app);
   registerHttpMetrics(app, metrics);
   registerErrorHandler(app, defaultLocale);
-  registerHealthRoutes(app, { store, registry });
+  // OIDC clients are counted once the provider is set up below.
+  let oidcClients = (): number => 0;
+  registerHealthRoutes(app, { store, relyingParties: () => registry.size + oidcClients() });
   registerSamlRoutes(app, {
     ssoUrl,
     metadataXml: () => published.xml(),
@@ -327,7 +329,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const oidc = config.oidc.enabled
     ? await setUpOidc(app, { config, store, ring, secret, login, sso, onEvent, logoutProcesses })
     : undefined;
-  if (oidc !== undefined) isOidcClient = (clientId) => oidc.clients.get(clientId) !== undefined;
+  if (oidc !== undefined) {
+    isOidcClient = (clientId) => oidc.clients.get(clientId) !== undefined;
+    oidcClients = () => oidc.clients.size;
+  }
   registerLoginRoutes(app, {
     login,
     answer: new ProtocolAnswers(answer, oidc?.answer),

@@ -1,7 +1,6 @@
 // Liveness and readiness for load balancers and orchestrators (CONTRACT.md §2), and the drain before a shutdown.
 
 import type { FastifyInstance } from 'fastify';
-import type { SpRegistry } from '../saml/sp-registry.ts';
 import type { Store } from '../store/store.ts';
 
 declare module 'fastify' {
@@ -13,7 +12,10 @@ declare module 'fastify' {
 
 export function registerHealthRoutes(
   app: FastifyInstance,
-  deps: { store: Store; registry: SpRegistry },
+  deps: {
+    store: Store /** Trusted SAML SPs plus registered OIDC clients, read at each probe. */;
+    relyingParties: () => number;
+  },
 ): void {
   let draining = false;
   app.decorate('startDraining', () => {
@@ -29,7 +31,8 @@ export function registerHealthRoutes(
     reply.send({ status: 'ok' });
   });
 
-  /** 200 only when not draining, the store answers (within a second), keys are loaded and an SP is trusted. */
+  /** 200 only when not draining, the store answers (within a second), keys are loaded and an SP or OIDC client is
+   * trusted (an OIDC-only deployment is ready without SAML SPs). */
   app.get('/readyz', async (_request, reply) => {
     if (draining) return reply.code(503).send({ status: 'not ready', problems: ['shutting down'] });
     const problems: string[] = [];
@@ -41,7 +44,7 @@ export function registerHealthRoutes(
     } catch {
       problems.push('store');
     }
-    if (deps.registry.size === 0) problems.push('no trusted SP');
+    if (deps.relyingParties() === 0) problems.push('no trusted SP or OIDC client');
     return reply
       .code(problems.length === 0 ? 200 : 503)
       .send({ status: problems.length === 0 ? 'ready' : 'not ready', problems });

@@ -1,6 +1,9 @@
 // The whole login through app.inject, on the memory store and on a real Redis: steps 2a–2d, 3, and every error route.
 
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { SignedXml } from 'xml-crypto';
 import { DOMParser } from '@xmldom/xmldom';
@@ -553,13 +556,36 @@ describe('IdP endpoints', () => {
     assert.equal((await idp.app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
   });
 
-  test('/readyz answers 503 when no SP is trusted', async () => {
+  test('/readyz answers 503 when no SP or OIDC client is trusted', async () => {
     const empty = await buildTestIdp();
     try {
       const response = await empty.app.inject({ method: 'GET', url: '/readyz' });
       assert.equal(response.statusCode, 503);
+      assert.deepEqual(response.json().problems, ['no trusted SP or OIDC client']);
     } finally {
       await empty.close();
+    }
+  });
+
+  test('/readyz answers 200 for an OIDC-only deployment (a client, no SAML SP)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nsi-ready-'));
+    const clientsDir = join(dir, 'oidc');
+    mkdirSync(clientsDir);
+    writeFileSync(
+      join(clientsDir, 'shop.json'),
+      JSON.stringify({
+        client_id: 'shop',
+        client_secret: 'shop-secret-0123456789-abcdefghijklmnop',
+        redirect_uris: ['https://shop.example/cb'],
+      }),
+    );
+    const oidcOnly = await buildTestIdp({ dir, env: { OIDC_CLIENTS_DIR: clientsDir } });
+    try {
+      const response = await oidcOnly.app.inject({ method: 'GET', url: '/readyz' });
+      assert.equal(response.statusCode, 200, response.body);
+    } finally {
+      await oidcOnly.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
