@@ -38,6 +38,7 @@ const FROM_LOG: Record<string, { event: string; details: readonly string[] }> = 
   'otp.verified': { event: 'code.verified', details: [] },
   'otp.refused': { event: 'limit.hit', details: ['reason', 'retryAfter'] },
   'login.refused': { event: 'limit.hit', details: ['reason', 'retryAfter'] },
+  'oidc.client_auth.limited': { event: 'limit.hit', details: ['reason', 'retryAfter'] },
   'login.cancelled': { event: 'login.cancelled', details: [] },
   'login.failed': { event: 'login.failed', details: ['reason'] },
   'login.expired_return': { event: 'login.expired', details: [] },

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
 import type { LoginService } from '../login/login-service.ts';
 import type { LogoutProcesses } from '../login/logout-process.ts';
+import { ClientAuthLimit } from '../oidc/client-auth-limit.ts';
 import { ClientRegistry } from '../oidc/client-registry.ts';
 import { OidcLogins } from '../oidc/logins.ts';
 import { endOidcSessions, OidcParticipants } from '../oidc/participants.ts';
@@ -76,6 +77,10 @@ export async function setUpOidc(
     allowPrivateOutbound: config.oidc.allowPrivateOutbound,
     onEvent: deps.onEvent,
   });
+  new ClientAuthLimit(deps.store, deps.secret, config.oidc.clientAuthMaxFailures).install(
+    provider,
+    deps.onEvent,
+  );
   const sso = deps.sso;
   if (sso !== undefined && findSso !== undefined) {
     // SAML Single Logout, the IdP's logout page or an OIDC logout end the SSO session: OIDC clients hear it too.

@@ -14,6 +14,7 @@ const HANDLERS: Readonly<Record<string, (metrics: Metrics, fields: Fields) => vo
   'otp.failed': (m, f) => m.wrongCode(f.sp),
   'otp.refused': (m, f) => m.refused(f.reason),
   'login.refused': (m, f) => m.refused(f.reason),
+  'oidc.client_auth.limited': (m, f) => m.refused(f.reason),
   'login.failed': (m, f) => m.loginFailed(f.sp, f.reason),
   'login.cancelled': (m, f) => m.loginStep(f.sp, 'cancelled'),
   'login.expired_return': (m, f) => m.loginStep(f.sp, 'expired'),

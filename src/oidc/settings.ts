@@ -9,6 +9,8 @@ export interface OidcSettings {
   readonly idTokenTtlSeconds: number;
   /** OIDC_ALLOW_PRIVATE_OUTBOUND: back-channel logout may reach loopback and private addresses (intranet RPs). */
   readonly allowPrivateOutbound: boolean;
+  /** OIDC_CLIENT_AUTH_MAX_FAILURES: failed client authentications per client_id, and per address, per hour. */
+  readonly clientAuthMaxFailures: number;
 }
 
 export const OIDC_KEYS = [
@@ -17,6 +19,7 @@ export const OIDC_KEYS = [
   'OIDC_ACCESS_TOKEN_TTL_SECONDS',
   'OIDC_ID_TOKEN_TTL_SECONDS',
   'OIDC_ALLOW_PRIVATE_OUTBOUND',
+  'OIDC_CLIENT_AUTH_MAX_FAILURES',
 ];
 
 /** The readers of config.ts, which collect every problem. */
@@ -33,5 +36,6 @@ export function readOidcSettings(read: SettingReaders): OidcSettings {
     accessTokenTtlSeconds: read.int('OIDC_ACCESS_TOKEN_TTL_SECONDS', 600, 30, 86400),
     idTokenTtlSeconds: read.int('OIDC_ID_TOKEN_TTL_SECONDS', 300, 30, 86400),
     allowPrivateOutbound: read.bool('OIDC_ALLOW_PRIVATE_OUTBOUND', false),
+    clientAuthMaxFailures: read.int('OIDC_CLIENT_AUTH_MAX_FAILURES', 20, 1, 100_000),
   };
 }
