@@ -1,9 +1,10 @@
 // 46elks (Sweden): POST /a1/sms, form fields, Basic auth (research/sms-gateways.md §2.4).
 
-import { field, gatewayFailure, parseJson, retryAfterSeconds } from '../failure.ts';
+import { gatewayFailure } from '../failure.ts';
 import { SmsError, type SendResult, type SmsMessage, type SmsProvider } from '../sms-provider.ts';
 import { type GatewayOptions, serverErrorProcessed, trimBase } from './gateway-options.ts';
-import { basicAuth, postToGateway } from './http.ts';
+import { basicAuth } from './http.ts';
+import { receiptUrlOf, submitSms } from './submit.ts';
 
 export const ELKS46_BASE_URL = 'https://api.46elks.com';
 
@@ -56,28 +57,20 @@ export class Elks46Provider implements SmsProvider {
     form.set('message', message.text);
     // Keeps the code out of 46elks' message log.
     form.set('dontlog', 'message');
-    const receipt =
-      message.reference === undefined ? undefined : this.#options.receiptUrl?.(message.reference);
+    const receipt = receiptUrlOf(this.#options, message);
     if (receipt !== undefined) form.set('whendelivered', receipt);
     if (dryRun) form.set('dryrun', 'yes');
-    const answer = await postToGateway(
+    return submitSms(
       {
         provider: this.name,
         url: `${this.#options.baseUrl}/a1/sms`,
-        headers: {
-          authorization: this.#auth,
-          'content-type': 'application/x-www-form-urlencoded',
-          accept: 'application/json',
-        },
-        body: form.toString(),
+        authorization: this.#auth,
+        body: form,
         timeoutMs: this.#options.timeoutMs,
+        classify: classifyElks46,
+        idField: 'id',
       },
       signal,
     );
-    if (answer.status < 200 || answer.status >= 300) {
-      throw classifyElks46(answer.status, answer.text, retryAfterSeconds(answer.headers['retry-after']));
-    }
-    const id = field(parseJson(answer.text), 'id');
-    return { provider: this.name, messageId: typeof id === 'string' ? id : undefined };
   }
 }

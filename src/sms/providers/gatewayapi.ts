@@ -1,10 +1,10 @@
 // GatewayAPI (Denmark), the Mobile Messaging API: POST /mobile/single, JSON, `Authorization: Token`
 // (research/sms-gateways.md §2.5a). The EU setup's origin is https://messaging.gatewayapi.eu.
 
-import { field, gatewayFailure, parseJson, retryAfterSeconds } from '../failure.ts';
+import { field, gatewayFailure, parseJson } from '../failure.ts';
 import { SmsError, type SendResult, type SmsMessage, type SmsProvider } from '../sms-provider.ts';
 import { type GatewayOptions, serverErrorProcessed, trimBase } from './gateway-options.ts';
-import { postToGateway } from './http.ts';
+import { submitSms } from './submit.ts';
 
 export const GATEWAYAPI_BASE_URL = 'https://messaging.gatewayapi.eu';
 
@@ -59,24 +59,17 @@ export class GatewayApiProvider implements SmsProvider {
     };
     if (message.reference !== undefined) body.reference = message.reference;
     if (message.ttlSeconds !== undefined) body.expiration = `PT${Math.max(60, message.ttlSeconds)}S`;
-    const answer = await postToGateway(
+    return submitSms(
       {
         provider: this.name,
         url: `${this.#options.baseUrl}/mobile/single`,
-        headers: {
-          authorization: `Token ${this.#token}`,
-          'content-type': 'application/json',
-          accept: 'application/json',
-        },
-        body: JSON.stringify(body),
+        authorization: `Token ${this.#token}`,
+        body,
         timeoutMs: this.#options.timeoutMs,
+        classify: classifyGatewayApi,
+        idField: 'msg_id',
       },
       signal,
     );
-    if (answer.status < 200 || answer.status >= 300) {
-      throw classifyGatewayApi(answer.status, answer.text, retryAfterSeconds(answer.headers['retry-after']));
-    }
-    const id = field(parseJson(answer.text), 'msg_id');
-    return { provider: this.name, messageId: typeof id === 'string' ? id : undefined };
   }
 }

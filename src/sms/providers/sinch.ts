@@ -1,10 +1,10 @@
 // Sinch SMS REST API (XMS): POST /xms/v1/{service_plan_id}/batches, JSON, Bearer token
 // (research/sms-gateways.md §2.2). The region picks the origin: https://{region}.sms.api.sinch.com.
 
-import { field, gatewayFailure, parseJson, retryAfterSeconds } from '../failure.ts';
+import { field, gatewayFailure, parseJson } from '../failure.ts';
 import type { SendResult, SmsError, SmsMessage, SmsProvider } from '../sms-provider.ts';
 import { type GatewayOptions, trimBase } from './gateway-options.ts';
-import { postToGateway } from './http.ts';
+import { receiptUrlOf, submitSms } from './submit.ts';
 
 export const sinchBaseUrl = (region: string): string => `https://${region}.sms.api.sinch.com`;
 
@@ -53,31 +53,23 @@ export class SinchProvider implements SmsProvider {
     if (message.ttlSeconds !== undefined) {
       body.expire_at = new Date(this.#now() + message.ttlSeconds * 1000).toISOString();
     }
-    const receipt =
-      message.reference === undefined ? undefined : this.#options.receiptUrl?.(message.reference);
+    const receipt = receiptUrlOf(this.#options, message);
     if (receipt !== undefined) {
       body.delivery_report = 'per_recipient_final';
       body.callback_url = receipt;
     }
     const plan = encodeURIComponent(this.#credentials.servicePlanId);
-    const answer = await postToGateway(
+    return submitSms(
       {
         provider: this.name,
         url: `${this.#options.baseUrl}/xms/v1/${plan}/batches`,
-        headers: {
-          authorization: `Bearer ${this.#credentials.apiToken}`,
-          'content-type': 'application/json',
-          accept: 'application/json',
-        },
-        body: JSON.stringify(body),
+        authorization: `Bearer ${this.#credentials.apiToken}`,
+        body,
         timeoutMs: this.#options.timeoutMs,
+        classify: classifySinch,
+        idField: 'id',
       },
       signal,
     );
-    if (answer.status < 200 || answer.status >= 300) {
-      throw classifySinch(answer.status, answer.text, retryAfterSeconds(answer.headers['retry-after']));
-    }
-    const id = field(parseJson(answer.text), 'id');
-    return { provider: this.name, messageId: typeof id === 'string' ? id : undefined };
   }
 }

@@ -1,10 +1,11 @@
 // Twilio Programmable Messaging: POST /2010-04-01/Accounts/{sid}/Messages.json, form fields, Basic auth
 // (research/sms-gateways.md §2.1). For EU data residency the origin is https://api.dublin.ie1.twilio.com.
 
-import { field, gatewayFailure, parseJson, retryAfterSeconds } from '../failure.ts';
+import { field, gatewayFailure, parseJson } from '../failure.ts';
 import { SmsError, type SendResult, type SmsMessage, type SmsProvider } from '../sms-provider.ts';
 import { type GatewayOptions, trimBase } from './gateway-options.ts';
-import { basicAuth, postToGateway } from './http.ts';
+import { basicAuth } from './http.ts';
+import { receiptUrlOf, submitSms } from './submit.ts';
 
 export const TWILIO_BASE_URL = 'https://api.twilio.com';
 
@@ -63,28 +64,20 @@ export class TwilioProvider implements SmsProvider {
     if (message.ttlSeconds !== undefined) {
       form.set('ValidityPeriod', String(Math.min(36000, Math.max(1, Math.ceil(message.ttlSeconds)))));
     }
-    const receipt =
-      message.reference === undefined ? undefined : this.#options.receiptUrl?.(message.reference);
+    const receipt = receiptUrlOf(this.#options, message);
     if (receipt !== undefined) form.set('StatusCallback', receipt);
     const sid = encodeURIComponent(this.#credentials.accountSid);
-    const answer = await postToGateway(
+    return submitSms(
       {
         provider: this.name,
         url: `${this.#options.baseUrl}/2010-04-01/Accounts/${sid}/Messages.json`,
-        headers: {
-          authorization: this.#auth,
-          'content-type': 'application/x-www-form-urlencoded',
-          accept: 'application/json',
-        },
-        body: form.toString(),
+        authorization: this.#auth,
+        body: form,
         timeoutMs: this.#options.timeoutMs,
+        classify: classifyTwilio,
+        idField: 'sid',
       },
       signal,
     );
-    if (answer.status < 200 || answer.status >= 300) {
-      throw classifyTwilio(answer.status, answer.text, retryAfterSeconds(answer.headers['retry-after']));
-    }
-    const id = field(parseJson(answer.text), 'sid');
-    return { provider: this.name, messageId: typeof id === 'string' ? id : undefined };
   }
 }

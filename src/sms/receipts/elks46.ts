@@ -1,8 +1,10 @@
 // 46elks delivery reports: a form POST to `whendelivered` with id, status (sent|delivered|failed), delivered.
 // 46elks signs nothing, so the receipt URL's token (receipt-url.ts) is the authentication.
 
-import { receiptTokenMatches } from './receipt-url.ts';
-import { type ReceiptCheck, type ReceiptRequest, type ReceiptVerifier, refuse } from './receipt.ts';
+import { refuseBadToken } from './receipt-url.ts';
+import { accept, type ReceiptCheck, type ReceiptRequest, type ReceiptVerifier, refuse } from './receipt.ts';
+
+const STATES = { delivered: 'delivered', failed: new Set(['failed']) };
 
 export class Elks46Receipts implements ReceiptVerifier {
   readonly provider = '46elks';
@@ -14,15 +16,12 @@ export class Elks46Receipts implements ReceiptVerifier {
 
   check(req: ReceiptRequest): ReceiptCheck {
     const ref = req.query.get('ref');
-    const token = req.query.get('t');
-    if (ref === null || token === null) return refuse(401, 'no receipt token');
-    if (!receiptTokenMatches(this.#key, this.provider, ref, token))
-      return refuse(403, 'receipt token mismatch');
+    // Without a ref there is nothing to match the token against: refused as a missing token.
+    const refused = refuseBadToken(this.#key, this.provider, ref, ref === null ? null : req.query.get('t'));
+    if (refused !== undefined) return refused;
     const form = new URLSearchParams(req.rawBody);
     const status = form.get('status');
-    const id = form.get('id') ?? undefined;
     if (status === null) return refuse(400, 'no status');
-    const state = status === 'delivered' ? 'delivered' : status === 'failed' ? 'failed' : 'pending';
-    return { ok: true, receipt: { reference: ref, messageId: id, state } };
+    return accept(ref as string, form.get('id') ?? undefined, status, STATES);
   }
 }

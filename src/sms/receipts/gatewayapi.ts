@@ -4,6 +4,7 @@
 import { field, parseJson } from '../failure.ts';
 import { sameSecret } from '../../constant-time.ts';
 import {
+  accept,
   hmac,
   header,
   type ReceiptCheck,
@@ -12,7 +13,10 @@ import {
   refuse,
 } from './receipt.ts';
 
-const FAILED = new Set(['EXPIRED', 'DELETED', 'UNDELIVERABLE', 'REJECTED']);
+const STATES = {
+  delivered: 'DELIVERED',
+  failed: new Set(['EXPIRED', 'DELETED', 'UNDELIVERABLE', 'REJECTED']),
+};
 
 export class GatewayApiReceipts implements ReceiptVerifier {
   readonly provider = 'gatewayapi';
@@ -34,13 +38,8 @@ export class GatewayApiReceipts implements ReceiptVerifier {
     const event = field(parseJson(req.rawBody), 'event');
     const reference = field(event, 'reference');
     const status = field(event, 'status');
-    const msgId = field(event, 'msg_id');
     if (typeof reference !== 'string' || typeof status !== 'string')
       return refuse(400, 'no reference or status');
-    const state = status === 'DELIVERED' ? 'delivered' : FAILED.has(status) ? 'failed' : 'pending';
-    return {
-      ok: true,
-      receipt: { reference, messageId: typeof msgId === 'string' ? msgId : undefined, state },
-    };
+    return accept(reference, field(event, 'msg_id'), status, STATES);
   }
 }

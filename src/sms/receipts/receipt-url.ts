@@ -3,6 +3,7 @@
 
 import { createHmac } from 'node:crypto';
 import { sameSecret } from '../../constant-time.ts';
+import { type ReceiptCheck, refuse } from './receipt.ts';
 
 export function receiptToken(key: string, provider: string, reference: string): string {
   return createHmac('sha256', key)
@@ -27,4 +28,18 @@ export function receiptUrlFor(baseUrl: string, key: string, provider: string): (
     const query = new URLSearchParams({ ref: reference, t: receiptToken(key, provider, reference) });
     return `${baseUrl}/sms/receipts/${provider}?${query}`;
   };
+}
+
+/** The receipt URL's token checked for `reference`: undefined when it matches, else the refusal. */
+export function refuseBadToken(
+  key: string,
+  provider: string,
+  reference: unknown,
+  token: string | null,
+): ReceiptCheck | undefined {
+  if (token === null) return refuse(401, 'no receipt token');
+  if (typeof reference !== 'string' || !receiptTokenMatches(key, provider, reference, token)) {
+    return refuse(403, 'receipt token mismatch');
+  }
+  return undefined;
 }

@@ -44,6 +44,23 @@ export function hmac(
   return createHmac(algorithm, key).update(data, 'utf8').digest(encoding);
 }
 
+/**
+ * An authenticated receipt: the vendor's status word read as delivered (one word), failed (a set) or pending
+ * (anything else, so a status the vendor adds later changes nothing).
+ */
+export function accept(
+  reference: string,
+  messageId: unknown,
+  status: string,
+  vendor: { readonly delivered: string; readonly failed: ReadonlySet<string> },
+): ReceiptCheck {
+  const state = status === vendor.delivered ? 'delivered' : vendor.failed.has(status) ? 'failed' : 'pending';
+  return {
+    ok: true,
+    receipt: { reference, messageId: typeof messageId === 'string' ? messageId : undefined, state },
+  };
+}
+
 /** The verifier of one gateway's receipts. */
 export interface ReceiptVerifier {
   readonly provider: string;

@@ -3,9 +3,10 @@
 // the receipt URL's token (receipt-url.ts) over client_reference is (research/sms-gateways.md §2.2).
 
 import { field, parseJson } from '../failure.ts';
-import { receiptTokenMatches } from './receipt-url.ts';
+import { refuseBadToken } from './receipt-url.ts';
 import { sameSecret } from '../../constant-time.ts';
 import {
+  accept,
   hmac,
   header,
   type ReceiptCheck,
@@ -14,7 +15,10 @@ import {
   refuse,
 } from './receipt.ts';
 
-const FAILED = new Set(['Aborted', 'Cancelled', 'Rejected', 'Deleted', 'Failed', 'Expired']);
+const STATES = {
+  delivered: 'Delivered',
+  failed: new Set(['Aborted', 'Cancelled', 'Rejected', 'Deleted', 'Failed', 'Expired']),
+};
 
 export class SinchReceipts implements ReceiptVerifier {
   readonly provider = 'sinch';
@@ -39,20 +43,12 @@ export class SinchReceipts implements ReceiptVerifier {
       const expected = hmac('sha256', this.#secret, `${req.rawBody}.${nonce}.${timestamp}`, 'base64');
       if (!sameSecret(expected, signature)) return refuse(403, 'Sinch signature mismatch');
     } else {
-      const token = req.query.get('t');
-      if (token === null) return refuse(401, 'no receipt token');
-      if (typeof reference !== 'string' || !receiptTokenMatches(this.#key, this.provider, reference, token)) {
-        return refuse(403, 'receipt token mismatch');
-      }
+      const refused = refuseBadToken(this.#key, this.provider, reference, req.query.get('t'));
+      if (refused !== undefined) return refused;
     }
     const status = field(body, 'status');
-    const batchId = field(body, 'batch_id');
     if (typeof reference !== 'string' || typeof status !== 'string')
       return refuse(400, 'no reference or status');
-    const state = status === 'Delivered' ? 'delivered' : FAILED.has(status) ? 'failed' : 'pending';
-    return {
-      ok: true,
-      receipt: { reference, messageId: typeof batchId === 'string' ? batchId : undefined, state },
-    };
+    return accept(reference, field(body, 'batch_id'), status, STATES);
   }
 }

@@ -3,6 +3,7 @@
 
 import { sameSecret } from '../../constant-time.ts';
 import {
+  accept,
   hmac,
   header,
   type ReceiptCheck,
@@ -11,7 +12,7 @@ import {
   refuse,
 } from './receipt.ts';
 
-const FAILED = new Set(['failed', 'undelivered', 'canceled']);
+const STATES = { delivered: 'delivered', failed: new Set(['failed', 'undelivered', 'canceled']) };
 
 /** The data Twilio signs: the URL, then each parameter's name and value, sorted by name (then value). */
 export function twilioSignedData(url: string, params: URLSearchParams): string {
@@ -50,7 +51,6 @@ export class TwilioReceipts implements ReceiptVerifier {
     const ref = req.query.get('ref');
     const status = params.get('MessageStatus') ?? params.get('SmsStatus');
     if (ref === null || status === null) return refuse(400, 'no reference or status');
-    const state = status === 'delivered' ? 'delivered' : FAILED.has(status) ? 'failed' : 'pending';
-    return { ok: true, receipt: { reference: ref, messageId: params.get('MessageSid') ?? undefined, state } };
+    return accept(ref, params.get('MessageSid') ?? undefined, status, STATES);
   }
 }
