@@ -16,12 +16,13 @@ export class Elks46Receipts implements ReceiptVerifier {
 
   check(req: ReceiptRequest): ReceiptCheck {
     const ref = req.query.get('ref');
-    // Without a ref there is nothing to match the token against: refused as a missing token.
-    const refused = refuseBadToken(this.#key, this.provider, ref, ref === null ? null : req.query.get('t'));
+    // Without a ref there is nothing to match a token against: refused as a missing token.
+    if (ref === null) return refuse(401, 'no receipt token');
+    const refused = refuseBadToken(this.#key, this.provider, ref, req.query.get('t'));
     if (refused !== undefined) return refused;
     const form = new URLSearchParams(req.rawBody);
     const status = form.get('status');
     if (status === null) return refuse(400, 'no status');
-    return accept(ref as string, form.get('id') ?? undefined, status, STATES);
+    return accept(ref, form.get('id') ?? undefined, status, STATES);
   }
 }

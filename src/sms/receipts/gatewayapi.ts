@@ -2,16 +2,8 @@
 // (research/sms-gateways.md §2.5a). The webhook and its secret are set up in GatewayAPI's dashboard.
 
 import { field, parseJson } from '../failure.ts';
-import { sameSecret } from '../../constant-time.ts';
-import {
-  accept,
-  hmac,
-  header,
-  type ReceiptCheck,
-  type ReceiptRequest,
-  type ReceiptVerifier,
-  refuse,
-} from './receipt.ts';
+import { accept, hmac, header, refuseBadSignature, refuse } from './receipt.ts';
+import type { ReceiptCheck, ReceiptRequest, ReceiptVerifier } from './receipt.ts';
 
 const STATES = {
   delivered: 'DELIVERED',
@@ -29,12 +21,17 @@ export class GatewayApiReceipts implements ReceiptVerifier {
 
   check(req: ReceiptRequest): ReceiptCheck {
     const signature = /^v1=([0-9a-f]{64})$/i.exec(header(req, 'signature') ?? '')?.[1];
-    if (signature === undefined) return refuse(401, 'no Signature v1');
-    if (this.#secret === undefined)
-      return refuse(403, 'no webhook secret to check GatewayAPI signatures with');
-    if (!sameSecret(hmac('sha256', this.#secret, req.rawBody, 'hex'), signature.toLowerCase())) {
-      return refuse(403, 'Signature mismatch');
-    }
+    const refused = refuseBadSignature(
+      signature?.toLowerCase(),
+      this.#secret,
+      (secret) => [hmac('sha256', secret, req.rawBody, 'hex')],
+      {
+        missing: 'no Signature v1',
+        noSecret: 'no webhook secret to check GatewayAPI signatures with',
+        mismatch: 'Signature mismatch',
+      },
+    );
+    if (refused !== undefined) return refused;
     const event = field(parseJson(req.rawBody), 'event');
     const reference = field(event, 'reference');
     const status = field(event, 'status');

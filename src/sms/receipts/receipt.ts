@@ -1,6 +1,7 @@
 // A delivery receipt as a gateway posts it, and what its check concluded.
 
 import { createHmac } from 'node:crypto';
+import { sameSecret } from '../../constant-time.ts';
 
 export interface ReceiptRequest {
   /** The public URL the gateway posted to: BASE_URL + path + query. */
@@ -59,6 +60,21 @@ export function accept(
     ok: true,
     receipt: { reference, messageId: typeof messageId === 'string' ? messageId : undefined, state },
   };
+}
+
+/**
+ * A vendor's signature checked in constant time against what the secret gives (one or more accepted forms):
+ * undefined when it matches, else the refusal (401 when none was sent, 403 when we cannot check or it differs).
+ */
+export function refuseBadSignature(
+  given: string | undefined,
+  secret: string | undefined,
+  expected: (secret: string) => readonly string[],
+  reasons: { readonly missing: string; readonly noSecret: string; readonly mismatch: string },
+): ReceiptCheck | undefined {
+  if (given === undefined) return refuse(401, reasons.missing);
+  if (secret === undefined) return refuse(403, reasons.noSecret);
+  return expected(secret).some((e) => sameSecret(e, given)) ? undefined : refuse(403, reasons.mismatch);
 }
 
 /** The verifier of one gateway's receipts. */

@@ -5,15 +5,8 @@
 import { field, parseJson } from '../failure.ts';
 import { refuseBadToken } from './receipt-url.ts';
 import { sameSecret } from '../../constant-time.ts';
-import {
-  accept,
-  hmac,
-  header,
-  type ReceiptCheck,
-  type ReceiptRequest,
-  type ReceiptVerifier,
-  refuse,
-} from './receipt.ts';
+import { accept, hmac, header, refuse } from './receipt.ts';
+import type { ReceiptCheck, ReceiptRequest, ReceiptVerifier } from './receipt.ts';
 
 const STATES = {
   delivered: 'Delivered',

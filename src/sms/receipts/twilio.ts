@@ -1,16 +1,8 @@
 // Twilio status callbacks: form POSTs signed with X-Twilio-Signature = Base64(HMAC-SHA1(auth token, URL + every
 // POST parameter's name and value, sorted by name)) (research/sms-gateways.md §2.1).
 
-import { sameSecret } from '../../constant-time.ts';
-import {
-  accept,
-  hmac,
-  header,
-  type ReceiptCheck,
-  type ReceiptRequest,
-  type ReceiptVerifier,
-  refuse,
-} from './receipt.ts';
+import { accept, hmac, header, refuseBadSignature, refuse } from './receipt.ts';
+import type { ReceiptCheck, ReceiptRequest, ReceiptVerifier } from './receipt.ts';
 
 const STATES = { delivered: 'delivered', failed: new Set(['failed', 'undelivered', 'canceled']) };
 
@@ -40,14 +32,19 @@ export class TwilioReceipts implements ReceiptVerifier {
   }
 
   check(req: ReceiptRequest): ReceiptCheck {
-    const signature = header(req, 'x-twilio-signature');
-    if (signature === undefined) return refuse(401, 'no X-Twilio-Signature');
-    if (this.#authToken === undefined) return refuse(403, 'no auth token to check Twilio signatures with');
     const params = new URLSearchParams(req.rawBody);
-    const valid = urlVariants(req.url).some((url) =>
-      sameSecret(hmac('sha1', this.#authToken as string, twilioSignedData(url, params), 'base64'), signature),
+    const refused = refuseBadSignature(
+      header(req, 'x-twilio-signature'),
+      this.#authToken,
+      (token) =>
+        urlVariants(req.url).map((url) => hmac('sha1', token, twilioSignedData(url, params), 'base64')),
+      {
+        missing: 'no X-Twilio-Signature',
+        noSecret: 'no auth token to check Twilio signatures with',
+        mismatch: 'X-Twilio-Signature mismatch',
+      },
     );
-    if (!valid) return refuse(403, 'X-Twilio-Signature mismatch');
+    if (refused !== undefined) return refused;
     const ref = req.query.get('ref');
     const status = params.get('MessageStatus') ?? params.get('SmsStatus');
     if (ref === null || status === null) return refuse(400, 'no reference or status');

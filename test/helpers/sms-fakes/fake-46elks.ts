@@ -1,41 +1,39 @@
 // A local 46elks: POST /a1/sms as https://46elks.com/docs/send-sms documents it (research/sms-gateways.md §2.4).
 
-import {
-  type AcceptedSms,
-  type Checked,
-  type FakeAnswer,
-  FakeGateway,
-  type FakeMode,
-  type FakeRequest,
-  randomHex,
-  readBasic,
-} from './fake-gateway.ts';
+import * as fake from './fake-gateway.ts';
+import type { AcceptedSms, Checked, FailureMode, FakeAnswer, FakeRequest } from './fake-gateway.ts';
 
 const FIELDS = new Set(['from', 'to', 'message', 'whendelivered', 'dryrun', 'flashsms', 'dontlog']);
 
-export class Fake46elks extends FakeGateway {
+/** 46elks answers errors in plain text (research §2.4; the exact wording is not documented). */
+const text = (status: number, body: string): FakeAnswer => ({ status, contentType: 'text/plain', body });
+
+export class Fake46elks extends fake.FakeGateway {
   static readonly USER = 'u0123456789abcdef0123456789abcdef';
   static readonly PASSWORD = 'elks-password-0123';
 
-  static async start(): Promise<Fake46elks> {
-    const fake = new Fake46elks();
-    await fake.listen();
-    return fake;
+  static start(): Promise<Fake46elks> {
+    return new Fake46elks().listen();
   }
 
+  protected readonly failures: Readonly<Record<FailureMode, FakeAnswer>> = {
+    'invalid-number': text(400, 'Invalid to'),
+    auth: text(401, 'Authentication failed'),
+    credit: text(403, 'Not enough credits'),
+    'rate-limited': text(429, 'Too many requests'),
+    unavailable: text(503, 'Service unavailable'),
+    'bad-gateway': text(502, 'Bad gateway'),
+    'server-error': text(500, 'Internal server error'),
+  };
+
   protected check(req: FakeRequest): Checked {
-    if (req.method !== 'POST' || req.path !== '/a1/sms')
-      return { ok: false, problem: `${req.method} ${req.path}` };
-    if (req.headers['content-type'] !== 'application/x-www-form-urlencoded') {
-      return { ok: false, problem: `content-type ${req.headers['content-type']}` };
-    }
-    const auth = readBasic(req.headers.authorization);
-    if (auth?.user !== Fake46elks.USER || auth.password !== Fake46elks.PASSWORD) {
+    const wrong = fake.wrongRoute(req, '/a1/sms');
+    if (wrong !== undefined) return wrong;
+    if (!fake.hasBasicAuth(req, Fake46elks.USER, Fake46elks.PASSWORD))
       return { ok: false, unauthorized: true };
-    }
-    const form = new URLSearchParams(req.body);
-    const unknown = [...form.keys()].filter((k) => !FIELDS.has(k));
-    if (unknown.length > 0) return { ok: false, problem: `unknown fields ${unknown.join(',')}` };
+    const read = fake.readForm(req, FIELDS);
+    if (!read.ok) return read;
+    const form = read.fields;
     const from = form.get('from') ?? '';
     if (!/^[A-Za-z][A-Za-z0-9]{2,10}$/.test(from) && !/^\+[1-9]\d{6,14}$/.test(from)) {
       return { ok: false, problem: `from ${from}` };
@@ -72,7 +70,7 @@ export class Fake46elks extends FakeGateway {
   }
 
   protected newMessageId(): string {
-    return `s${randomHex(16)}`;
+    return `s${fake.randomHex(16)}`;
   }
 
   protected success(m: AcceptedSms): FakeAnswer {
@@ -81,26 +79,5 @@ export class Fake46elks extends FakeGateway {
       ? { ...common, estimated_cost: 3500 }
       : { ...common, id: m.messageId, message: m.text, created: new Date().toISOString(), cost: 3500 };
     return { status: 200, body: JSON.stringify(body) };
-  }
-
-  /** 46elks answers errors in plain text (research §2.4; the exact wording is not documented). */
-  protected answerFor(mode: FakeMode): FakeAnswer {
-    const text = (status: number, body: string): FakeAnswer => ({ status, contentType: 'text/plain', body });
-    switch (mode) {
-      case 'invalid-number':
-        return text(400, 'Invalid to');
-      case 'auth':
-        return text(401, 'Authentication failed');
-      case 'credit':
-        return text(403, 'Not enough credits');
-      case 'rate-limited':
-        return text(429, 'Too many requests');
-      case 'unavailable':
-        return text(503, 'Service unavailable');
-      case 'bad-gateway':
-        return text(502, 'Bad gateway');
-      default:
-        return text(500, 'Internal server error');
-    }
   }
 }

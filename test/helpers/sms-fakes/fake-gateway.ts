@@ -44,10 +44,16 @@ export interface FakeAnswer {
   readonly headers?: Record<string, string>;
 }
 
+/** What does not follow the vendor's documentation. */
+export type Problem = { ok: false; problem: string };
+
+/** The modes that answer with the vendor's documented failure. */
+export type FailureMode = Exclude<FakeMode, 'ok' | 'hang'>;
+
 /** The outcome of a vendor fake's request check: the message, or what is wrong with the request. */
 export type Checked =
   | { ok: true; message: Omit<AcceptedSms, 'messageId'> }
-  | { ok: false; problem: string }
+  | Problem
   /** Credentials the vendor would refuse: answered as the vendor does, not a fault of the request's shape. */
   | { ok: false; unauthorized: true };
 
@@ -91,12 +97,14 @@ export abstract class FakeGateway {
     });
   }
 
-  protected async listen(): Promise<void> {
+  /** Starts listening on a free port of 127.0.0.1; the fake, ready for requests. */
+  protected async listen(): Promise<this> {
     await new Promise<void>((resolve, reject) => {
       this.#server.once('error', reject);
       this.#server.listen(0, '127.0.0.1', () => resolve());
     });
     this.#origin = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    return this;
   }
 
   /** The origin to give the IdP as SMS_<GATEWAY>_BASE_URL. */
@@ -119,11 +127,8 @@ export abstract class FakeGateway {
 
   /** Checks a request against the vendor's documented shape. */
   protected abstract check(req: FakeRequest): Checked;
-  /** The vendor's documented answer for a mode. */
-  protected abstract answerFor(
-    mode: FakeMode,
-    message: Omit<AcceptedSms, 'messageId'> | undefined,
-  ): FakeAnswer;
+  /** The vendor's documented answer for each failure mode. */
+  protected abstract readonly failures: Readonly<Record<FailureMode, FakeAnswer>>;
   /** The vendor's documented success answer. */
   protected abstract success(message: AcceptedSms): FakeAnswer;
   /** A request that asked the vendor to check and not send. */
@@ -137,14 +142,14 @@ export abstract class FakeGateway {
     const checked = this.check(req);
     if (!checked.ok && 'unauthorized' in checked) {
       this.refusedCredentials += 1;
-      return this.answerFor('auth', undefined);
+      return this.failures.auth;
     }
     if (!checked.ok) {
       this.violations.push(checked.problem);
       return { status: 400, contentType: 'text/plain', body: `fake: ${checked.problem}` };
     }
     if (this.mode === 'hang') return 'hang';
-    if (this.mode !== 'ok') return this.answerFor(this.mode, checked.message);
+    if (this.mode !== 'ok') return this.failures[this.mode];
     const message: AcceptedSms = { ...checked.message, messageId: this.newMessageId() };
     if (!this.isDryRun(message)) this.accepted.push(message);
     return this.success(message);
@@ -157,8 +162,14 @@ export abstract class FakeGateway {
   }
 }
 
+/** Whether the request carries HTTP Basic credentials `user`:`password`. */
+export function hasBasicAuth(req: FakeRequest, user: string, password: string): boolean {
+  const auth = readBasic(req.headers.authorization);
+  return auth?.user === user && auth.password === password;
+}
+
 /** `Basic base64(user:password)`, decoded; undefined when the header is not Basic. */
-export function readBasic(header: string | undefined): { user: string; password: string } | undefined {
+function readBasic(header: string | undefined): { user: string; password: string } | undefined {
   const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header ?? '');
   if (match === null) return undefined;
   const decoded = Buffer.from(match[1] as string, 'base64').toString('utf8');
@@ -169,4 +180,40 @@ export function readBasic(header: string | undefined): { user: string; password:
 /** Lower-case hex of `bytes` random bytes. */
 export function randomHex(bytes: number): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString('hex');
+}
+
+/** Undefined for a POST to `path`, else the problem. */
+export function wrongRoute(req: FakeRequest, path: string): Problem | undefined {
+  return req.method === 'POST' && req.path === path
+    ? undefined
+    : { ok: false, problem: `${req.method} ${req.path}` };
+}
+
+type Read<T> = { ok: true; fields: T } | Problem;
+
+/** An application/x-www-form-urlencoded body that has only the vendor's documented fields. */
+export function readForm(req: FakeRequest, documented: ReadonlySet<string>): Read<URLSearchParams> {
+  if (req.headers['content-type'] !== 'application/x-www-form-urlencoded') {
+    return { ok: false, problem: `content-type ${req.headers['content-type']}` };
+  }
+  const form = new URLSearchParams(req.body);
+  return onlyDocumented([...form.keys()], documented) ?? { ok: true, fields: form };
+}
+
+/** A JSON object body that has only the vendor's documented fields. */
+export function readJson(req: FakeRequest, documented: ReadonlySet<string>): Read<Record<string, unknown>> {
+  if (!/^application\/json/.test(req.headers['content-type'] ?? ''))
+    return { ok: false, problem: 'content-type' };
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(req.body) as Record<string, unknown>;
+  } catch {
+    return { ok: false, problem: 'body is not JSON' };
+  }
+  return onlyDocumented(Object.keys(body), documented) ?? { ok: true, fields: body };
+}
+
+function onlyDocumented(keys: readonly string[], documented: ReadonlySet<string>): Problem | undefined {
+  const unknown = keys.filter((k) => !documented.has(k));
+  return unknown.length > 0 ? { ok: false, problem: `unknown fields ${unknown.join(',')}` } : undefined;
 }

@@ -1,14 +1,7 @@
 // A local Sinch XMS: POST /xms/v1/{service_plan_id}/batches (research/sms-gateways.md §2.2).
 
-import {
-  type AcceptedSms,
-  type Checked,
-  type FakeAnswer,
-  FakeGateway,
-  type FakeMode,
-  type FakeRequest,
-  randomHex,
-} from './fake-gateway.ts';
+import * as fake from './fake-gateway.ts';
+import type { AcceptedSms, Checked, FailureMode, FakeAnswer, FakeRequest } from './fake-gateway.ts';
 
 const FIELDS = new Set([
   'to',
@@ -34,31 +27,35 @@ const error = (status: number, code: string, text: string): FakeAnswer => ({
   body: JSON.stringify({ code, text }),
 });
 
-export class FakeSinch extends FakeGateway {
+export class FakeSinch extends fake.FakeGateway {
   static readonly PLAN = 'plan0123456789abcdef';
   static readonly TOKEN = 'sinch-api-token-0123456789';
 
-  static async start(): Promise<FakeSinch> {
-    const fake = new FakeSinch();
-    await fake.listen();
-    return fake;
+  static start(): Promise<FakeSinch> {
+    return new FakeSinch().listen();
   }
 
+  protected readonly failures: Readonly<Record<FailureMode, FakeAnswer>> = {
+    'invalid-number': error(
+      400,
+      'syntax_invalid_parameter_format',
+      'Invalid MSISDN in to: not a valid number',
+    ),
+    auth: { status: 401, contentType: 'text/plain', body: '' },
+    credit: error(403, 'forbidden', 'Service plan is blocked'),
+    'rate-limited': error(429, 'too_many_requests', 'Too many outstanding requests'),
+    unavailable: error(503, 'service_unavailable', 'Service unable to perform the request'),
+    'bad-gateway': { status: 502, contentType: 'text/html', body: '<html>Bad Gateway</html>' },
+    'server-error': error(500, 'internal_error', 'Unexpected internal error; the request was not processed'),
+  };
+
   protected check(req: FakeRequest): Checked {
-    if (req.method !== 'POST' || req.path !== `/xms/v1/${FakeSinch.PLAN}/batches`) {
-      return { ok: false, problem: `${req.method} ${req.path}` };
-    }
+    const wrong = fake.wrongRoute(req, `/xms/v1/${FakeSinch.PLAN}/batches`);
+    if (wrong !== undefined) return wrong;
     if (req.headers.authorization !== `Bearer ${FakeSinch.TOKEN}`) return { ok: false, unauthorized: true };
-    if (!/^application\/json/.test(req.headers['content-type'] ?? ''))
-      return { ok: false, problem: 'content-type' };
-    let body: Record<string, unknown>;
-    try {
-      body = JSON.parse(req.body) as Record<string, unknown>;
-    } catch {
-      return { ok: false, problem: 'body is not JSON' };
-    }
-    const unknown = Object.keys(body).filter((k) => !FIELDS.has(k));
-    if (unknown.length > 0) return { ok: false, problem: `unknown fields ${unknown.join(',')}` };
+    const read = fake.readJson(req, FIELDS);
+    if (!read.ok) return read;
+    const body = read.fields;
     const to = body.to;
     if (!Array.isArray(to) || to.length !== 1 || !/^\+?[1-9]\d{6,14}$/.test(String(to[0]))) {
       return { ok: false, problem: 'to must be one MSISDN' };
@@ -89,7 +86,7 @@ export class FakeSinch extends FakeGateway {
   }
 
   protected newMessageId(): string {
-    return `01${randomHex(12).toUpperCase()}`;
+    return `01${fake.randomHex(12).toUpperCase()}`;
   }
 
   protected success(m: AcceptedSms): FakeAnswer {
@@ -108,24 +105,5 @@ export class FakeSinch extends FakeGateway {
         client_reference: m.reference,
       }),
     };
-  }
-
-  protected answerFor(mode: FakeMode): FakeAnswer {
-    switch (mode) {
-      case 'invalid-number':
-        return error(400, 'syntax_invalid_parameter_format', 'Invalid MSISDN in to: not a valid number');
-      case 'auth':
-        return { status: 401, contentType: 'text/plain', body: '' };
-      case 'credit':
-        return error(403, 'forbidden', 'Service plan is blocked');
-      case 'rate-limited':
-        return error(429, 'too_many_requests', 'Too many outstanding requests');
-      case 'unavailable':
-        return error(503, 'service_unavailable', 'Service unable to perform the request');
-      case 'bad-gateway':
-        return { status: 502, contentType: 'text/html', body: '<html>Bad Gateway</html>' };
-      default:
-        return error(500, 'internal_error', 'Unexpected internal error; the request was not processed');
-    }
   }
 }

@@ -1,15 +1,7 @@
 // A local Twilio Messages API: POST /2010-04-01/Accounts/{sid}/Messages.json (research/sms-gateways.md §2.1).
 
-import {
-  type AcceptedSms,
-  type Checked,
-  type FakeAnswer,
-  FakeGateway,
-  type FakeMode,
-  type FakeRequest,
-  randomHex,
-  readBasic,
-} from './fake-gateway.ts';
+import * as fake from './fake-gateway.ts';
+import type { AcceptedSms, Checked, FailureMode, FakeAnswer, FakeRequest } from './fake-gateway.ts';
 
 const FIELDS = new Set([
   'To',
@@ -32,30 +24,33 @@ const error = (status: number, code: number, message: string): FakeAnswer => ({
   body: JSON.stringify({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status }),
 });
 
-export class FakeTwilio extends FakeGateway {
+export class FakeTwilio extends fake.FakeGateway {
   static readonly ACCOUNT_SID = `AC${'0123456789abcdef'.repeat(2)}`;
   static readonly AUTH_TOKEN = 'twilio-auth-token-0123456789abcdef';
 
-  static async start(): Promise<FakeTwilio> {
-    const fake = new FakeTwilio();
-    await fake.listen();
-    return fake;
+  static start(): Promise<FakeTwilio> {
+    return new FakeTwilio().listen();
   }
 
+  protected readonly failures: Readonly<Record<FailureMode, FakeAnswer>> = {
+    'invalid-number': error(400, 21211, "The 'To' number is not a valid phone number."),
+    auth: error(401, 20003, 'Authenticate'),
+    credit: error(400, 21408, 'Permission to send an SMS has not been enabled for the region'),
+    'rate-limited': error(429, 20429, 'Too Many Requests'),
+    unavailable: error(503, 20503, 'Service Unavailable'),
+    'bad-gateway': error(502, 20500, 'Bad Gateway'),
+    'server-error': error(500, 20500, 'Internal Server Error'),
+  };
+
   protected check(req: FakeRequest): Checked {
-    const path = `/2010-04-01/Accounts/${FakeTwilio.ACCOUNT_SID}/Messages.json`;
-    if (req.method !== 'POST' || req.path !== path)
-      return { ok: false, problem: `${req.method} ${req.path}` };
-    const auth = readBasic(req.headers.authorization);
-    if (auth?.user !== FakeTwilio.ACCOUNT_SID || auth.password !== FakeTwilio.AUTH_TOKEN) {
+    const wrong = fake.wrongRoute(req, `/2010-04-01/Accounts/${FakeTwilio.ACCOUNT_SID}/Messages.json`);
+    if (wrong !== undefined) return wrong;
+    if (!fake.hasBasicAuth(req, FakeTwilio.ACCOUNT_SID, FakeTwilio.AUTH_TOKEN)) {
       return { ok: false, unauthorized: true };
     }
-    if (req.headers['content-type'] !== 'application/x-www-form-urlencoded') {
-      return { ok: false, problem: `content-type ${req.headers['content-type']}` };
-    }
-    const form = new URLSearchParams(req.body);
-    const unknown = [...form.keys()].filter((k) => !FIELDS.has(k));
-    if (unknown.length > 0) return { ok: false, problem: `unknown fields ${unknown.join(',')}` };
+    const read = fake.readForm(req, FIELDS);
+    if (!read.ok) return read;
+    const form = read.fields;
     const to = form.get('To') ?? '';
     if (!/^\+[1-9]\d{6,14}$/.test(to)) return { ok: false, problem: `To ${to}` };
     const from = form.get('From') ?? undefined;
@@ -88,7 +83,7 @@ export class FakeTwilio extends FakeGateway {
   }
 
   protected newMessageId(): string {
-    return `SM${randomHex(16)}`;
+    return `SM${fake.randomHex(16)}`;
   }
 
   protected success(m: AcceptedSms): FakeAnswer {
@@ -106,24 +101,5 @@ export class FakeTwilio extends FakeGateway {
         body: m.text,
       }),
     };
-  }
-
-  protected answerFor(mode: FakeMode): FakeAnswer {
-    switch (mode) {
-      case 'invalid-number':
-        return error(400, 21211, "The 'To' number is not a valid phone number.");
-      case 'auth':
-        return error(401, 20003, 'Authenticate');
-      case 'credit':
-        return error(400, 21408, 'Permission to send an SMS has not been enabled for the region');
-      case 'rate-limited':
-        return error(429, 20429, 'Too Many Requests');
-      case 'unavailable':
-        return error(503, 20503, 'Service Unavailable');
-      case 'bad-gateway':
-        return error(502, 20500, 'Bad Gateway');
-      default:
-        return error(500, 20500, 'Internal Server Error');
-    }
   }
 }
