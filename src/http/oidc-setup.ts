@@ -84,8 +84,10 @@ export async function setUpOidc(
   const sso = deps.sso;
   if (sso !== undefined && findSso !== undefined) {
     // SAML Single Logout, the IdP's logout page or an OIDC logout end the SSO session: OIDC clients hear it too.
+    // A client whose back-channel endpoint failed is named among those not logged out (the logout is partial).
     sso.sessions.onEnd(async (ended) => {
-      await endOidcSessions(provider, participants, logins, ended, deps.onEvent);
+      const failed = await endOidcSessions(provider, participants, logins, ended, deps.onEvent);
+      return failed.map((clientId) => clients.get(clientId)?.displayName ?? clientId);
     });
     // An RP-initiated logout, once confirmed, ends the SSO session shared with SAML. With SAML SPs in the session
     // the browser first goes through the SAML logout pages (LogoutRequests to each), then where the provider

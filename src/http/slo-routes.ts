@@ -177,7 +177,10 @@ export function registerSloRoutes(app: FastifyInstance, deps: SloRouteDeps): voi
     const ended = await sessions.end(session.id);
     if (cookie.value(request)?.startsWith(`${session.id}.`)) cookie.clear(reply);
     if (ended === undefined) return undefined;
-    const { targets, unreachable } = plan(ended, initiator?.spEntityId);
+    const planned = plan(ended, initiator?.spEntityId);
+    const { targets } = planned;
+    // OIDC clients were told by back-channel logout as the session ended; those that failed count as unreachable.
+    const unreachable = [...planned.unreachable, ...ended.untold];
     deps.onEvent('slo.session.ended', {
       sp: initiator?.spEntityId,
       phone: ended.identity.phone,

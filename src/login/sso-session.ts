@@ -41,6 +41,14 @@ export interface SsoSession {
   readonly participants: readonly SsoParticipant[];
 }
 
+/** A session `end` ended, and the services of other protocols (by name) that could not be told. */
+export interface EndedSession extends SsoSession {
+  readonly untold: readonly string[];
+}
+
+/** Tells another protocol's services that a session ended; resolves to the names of those it could not tell. */
+export type EndListener = (session: SsoSession) => Promise<readonly string[]>;
+
 interface StoredSession extends SsoSession {
   /** SHA-256 of the cookie's token; the token itself is only in the browser. */
   readonly tokenHash: string;
@@ -79,7 +87,7 @@ export class SsoSessions {
   readonly #sealKeys = new Map<string, KeyObject>();
   readonly #ttlSeconds: number;
   readonly #now: () => number;
-  readonly #endListeners: ((session: SsoSession) => Promise<void>)[] = [];
+  readonly #endListeners: EndListener[] = [];
 
   constructor(opts: SsoSessionOptions) {
     if (opts.secret === '') throw new Error('SSO sessions need the IdP secret');
@@ -163,19 +171,23 @@ export class SsoSessions {
     });
   }
 
-  /** Ends a session (single use: of racing logouts one gets it); returns what it was. */
-  async end(sessionId: string): Promise<SsoSession | undefined> {
+  /**
+   * Ends a session (single use: of racing logouts one gets it); returns what it was, with the services of other
+   * protocols that could not be told (their logout failed: the logout is partial).
+   */
+  async end(sessionId: string): Promise<EndedSession | undefined> {
     if (!ID.test(sessionId)) return undefined;
     const stored = await this.#store.take<StoredSession>(sessionKey(sessionId));
     if (stored === undefined || stored.expiresAt <= this.#now()) return undefined;
     const ended = publicPart(stored);
     // Other protocols' sessions end with this one (OpenID Connect back-channel logout); one failing stops no other.
-    await Promise.allSettled(this.#endListeners.map((listener) => listener(ended)));
-    return ended;
+    const told = await Promise.allSettled(this.#endListeners.map((listener) => listener(ended)));
+    const untold = told.flatMap((result) => (result.status === 'fulfilled' ? result.value : []));
+    return { ...ended, untold };
   }
 
-  /** Calls `listener` with every session `end` ends. */
-  onEnd(listener: (session: SsoSession) => Promise<void>): void {
+  /** Calls `listener` with every session `end` ends; it returns the names of the services it could not tell. */
+  onEnd(listener: EndListener): void {
     this.#endListeners.push(listener);
   }
 
