@@ -2,14 +2,20 @@
 // client address (OIDC_CLIENT_AUTH_MAX_FAILURES): past the limit even the right secret gets 429 + Retry-After.
 
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type OidcIdp, SECRET, startOidcIdp } from '../helpers/oidc.ts';
+import { parsePrometheus, sampleValue } from '../helpers/prometheus.ts';
 
 const REDIRECT = 'https://shop.example.org/cb';
 const MAX = 3;
 
 describe('OpenID Connect client authentication limit', () => {
   let idp: OidcIdp;
+  const auditDir = mkdtempSync(join(tmpdir(), 'nsi-oidc-audit-'));
+  const auditFile = join(auditDir, 'audit.jsonl');
   before(async () => {
     idp = await startOidcIdp({
       clients: {
@@ -21,10 +27,19 @@ describe('OpenID Connect client authentication limit', () => {
           redirect_uris: [REDIRECT],
         },
       },
-      env: { OIDC_CLIENT_AUTH_MAX_FAILURES: String(MAX), TRUST_PROXY: 'true' },
+      env: {
+        OIDC_CLIENT_AUTH_MAX_FAILURES: String(MAX),
+        TRUST_PROXY: 'true',
+        METRICS_PORT: '0',
+        METRICS_HOST: '127.0.0.1',
+        AUDIT_LOG_FILE: auditFile,
+      },
     });
   });
-  after(() => idp.close());
+  after(async () => {
+    await idp.close();
+    rmSync(auditDir, { recursive: true, force: true });
+  });
 
   /** A client-authenticated POST from `address`; `basic` puts the credentials in the header, else in the body. */
   const post = (
@@ -55,6 +70,12 @@ describe('OpenID Connect client authentication limit', () => {
     redirect_uri: REDIRECT,
     code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
     code_challenge_method: 'S256',
+  };
+
+  /** The refusals of this limit so far, as Prometheus sees them. */
+  const refusals = async () => {
+    const samples = parsePrometheus(await (await fetch(`${idp.app.metricsUrl}/metrics`)).text());
+    return sampleValue(samples, 'nsi_limit_refusals_total', { limit: 'oidc-client-auth' }) ?? 0;
   };
 
   const assertLimited = async (response: Response, what: string) => {
@@ -90,8 +111,18 @@ describe('OpenID Connect client authentication limit', () => {
       assert.equal((await post('/token', from, nobody, badCode)).status, 401, `failure ${i + 1}`);
     }
     const shop = { id: 'shop', secret: SECRET, basic: true };
+    const refusedBefore = await refusals();
     await assertLimited(await post('/revoke', from, shop, revoke), 'shop at /revoke');
     await assertLimited(await post('/par', from, shop, par), 'shop at /par');
+    assert.equal(await refusals(), refusedBefore + 2, 'each refusal is counted');
+    const hits = readFileSync(auditFile, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.event === 'limit.hit' && line.reason === 'oidc-client-auth');
+    assert.ok(hits.length >= 2, 'the refusals are in the audit trail');
+    assert.ok(hits.every((hit) => typeof hit.retryAfter === 'number' && hit.retryAfter >= 1));
+    assert.doesNotMatch(readFileSync(auditFile, 'utf8'), new RegExp(SECRET));
     assert.equal((await post('/revoke', '203.0.113.8', shop, revoke)).status, 200);
     const pushed = await post('/par', '203.0.113.8', shop, par);
     assert.equal(pushed.status, 201, await pushed.text());
