@@ -1,5 +1,5 @@
 // The SMS gateway of the benchmark: a loopback HTTP server that takes the `webhook` provider's JSON POSTs
-// (CONTRACT.md §5), answers 200 as an accepting gateway does, and keeps the last code per number until read.
+// (docs/contract.md §5), answers 200 as an accepting gateway does, and keeps the last code per number until read.
 
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

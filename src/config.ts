@@ -1,4 +1,4 @@
-// Reads the environment into one frozen Config; every key, its default and its meaning live here (CONTRACT.md §1, §5).
+// Reads the environment into one frozen Config; every key, its default and its meaning live here (docs/contract.md §1, §5).
 
 import {
   contrastRatio,
@@ -48,7 +48,7 @@ export interface Config {
   readonly devKeyDir: string;
   /** The SMS providers in failover order (`SMS_PROVIDER`: console, webhook or gateways, comma-separated). */
   readonly smsProvider: readonly ProviderName[];
-  /** Routes, sender ids, gateway credentials, receipts and the breaker (sms/gateway-config.ts, CONTRACT.md §5a). */
+  /** Routes, sender ids, gateway credentials, receipts and the breaker (sms/gateway-config.ts, docs/contract.md §5a). */
   readonly smsGateways: SmsGatewaySettings;
   /** `SMS_WEBHOOK_URL`, required for `webhook`. */
   readonly smsWebhookUrl: string | undefined;

@@ -1,4 +1,4 @@
-// The error classes and their policy: HTTP status, SAML status, and whether a Response may go to the SP (DESIGN.md §1.4).
+// The error classes and their policy: HTTP status, SAML status, and whether a Response may go to the SP (docs/design.md §1.4).
 
 /** SAML 2.0 top-level and second-level status codes we answer with (SAML core §3.2.2.2). */
 export const SamlStatus = {
@@ -62,7 +62,7 @@ export type StatusMessage =
   | 'the person who logged in is not the requested Subject'
   | 'the presetid and the Subject name different people';
 
-/** The SP and its ACS are known: answer with a signed Response carrying this status (CONTRACT.md §4). */
+/** The SP and its ACS are known: answer with a signed Response carrying this status (docs/contract.md §4). */
 export class SamlStatusError extends Error {
   readonly topLevel: typeof SamlStatus.Requester | typeof SamlStatus.Responder;
   readonly secondLevel: SamlStatusCode | undefined;

@@ -1,6 +1,6 @@
 // Shapes shared by saml/, login/ and http/: what a trusted AuthnRequest becomes and what a login produces.
 
-/** NameID formats we can give (CONTRACT.md §4). */
+/** NameID formats we can give (docs/contract.md §4). */
 export type NameIdFormat = 'unspecified' | 'transient' | 'persistent';
 
 /**
@@ -20,7 +20,7 @@ export interface PendingRequest {
   readonly nameIdFormat: NameIdFormat;
   /** NameIDPolicy SPNameQualifier, when the SP asked for one. */
   readonly spNameQualifier: string | undefined;
-  /** Phone number the SP put in a *signed* request's Subject/NameID (a preset, CONTRACT.md §2). */
+  /** Phone number the SP put in a *signed* request's Subject/NameID (a preset, docs/contract.md §2). */
   readonly subjectPhone: string | undefined;
   /** Human name of the SP for the pages (mdui:DisplayName, else the entityID host). */
   readonly spDisplayName: string;
@@ -48,7 +48,7 @@ export interface Identity {
   readonly familyName: string;
 }
 
-/** E-Ident's query parameters, read by http/ and given to login/ (CONTRACT.md §2). */
+/** E-Ident's query parameters, read by http/ and given to login/ (docs/contract.md §2). */
 export interface EidentParams {
   readonly forcepkivendor: string | undefined;
   readonly presetid: string | undefined;

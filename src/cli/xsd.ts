@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Where Debian's simplesamlphp package installs the OASIS schemas (DESIGN.md §4). */
+/** Where Debian's simplesamlphp package installs the OASIS schemas (docs/design.md §4). */
 export const DEFAULT_SCHEMA_DIR = '/usr/share/simplesamlphp/schemas';
 
 const METADATA_SCHEMA = 'saml-schema-metadata-2.0.xsd';

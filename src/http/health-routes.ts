@@ -1,4 +1,4 @@
-// Liveness and readiness for load balancers and orchestrators (CONTRACT.md §2), and the drain before a shutdown.
+// Liveness and readiness for load balancers and orchestrators (docs/contract.md §2), and the drain before a shutdown.
 
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../store/store.ts';

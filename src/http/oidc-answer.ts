@@ -12,7 +12,7 @@ import type { Identity, PendingRequest } from '../types.ts';
 import type { SsoCookie } from './sso-cookie.ts';
 import { renderPage } from './views.ts';
 
-/** RFC 6749 §4.1.2.1 error for a login that ended without an identity (CONTRACT.md §4's SAML statuses). */
+/** RFC 6749 §4.1.2.1 error for a login that ended without an identity (docs/contract.md §4's SAML statuses). */
 export function oauthError(error: SamlStatusError): { error: string; error_description: string } {
   return {
     error: error.topLevel === SamlStatus.Requester ? 'invalid_request' : 'access_denied',

@@ -1,4 +1,4 @@
-// The last page of every login: auto-posts the signed SAMLResponse (+ RelayState) to the SP's ACS (CONTRACT.md §3).
+// The last page of every login: auto-posts the signed SAMLResponse (+ RelayState) to the SP's ACS (docs/contract.md §3).
 
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply } from 'fastify';

@@ -1,4 +1,4 @@
-// POST /sms/receipts/:provider (CONTRACT.md §5a): delivery receipts from the gateways. Each is authenticated the way
+// POST /sms/receipts/:provider (docs/contract.md §5a): delivery receipts from the gateways. Each is authenticated the way
 // its vendor documents (sms/receipts/*); anything else is refused and nothing is recorded.
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';

@@ -1,4 +1,4 @@
-// SAML endpoints: our metadata and the SSO service for both bindings (CONTRACT.md §2).
+// SAML endpoints: our metadata and the SSO service for both bindings (docs/contract.md §2).
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SamlStatus, SamlStatusError } from '../errors.ts';

@@ -1,4 +1,4 @@
-// Picks the page language (CONTRACT.md §2) and translates message keys, with plurals, from the five catalogs.
+// Picks the page language (docs/contract.md §2) and translates message keys, with plurals, from the five catalogs.
 
 import { da } from './da.ts';
 import { en, type Message, type Messages, type Plural } from './en.ts';
@@ -72,7 +72,7 @@ function acceptedTags(header: string): string[] {
 }
 
 /**
- * CONTRACT.md §2: the requested locale (`nb_NO`, `en_GB`, `da_DK`, `sv_SE`, `fi_FI`, `sv_FI`, with `-` or `_`;
+ * docs/contract.md §2: the requested locale (`nb_NO`, `en_GB`, `da_DK`, `sv_SE`, `fi_FI`, `sv_FI`, with `-` or `_`;
  * bare `nb`, `no`, `nn`; a space-separated `ui_locales` list is read in order), then Accept-Language with its
  * q-values, then the fallback.
  */

@@ -62,7 +62,7 @@ export async function sendCodeSms(
       keep,
     );
     // "Check the number" only where the number is the likely cause: a gateway's own refusal (credentials, credit,
-    // sender) is the operator's to fix. The generic webhook's 4xx stays permanent as CONTRACT.md §5 defines it.
+    // sender) is the operator's to fix. The generic webhook's 4xx stays permanent as docs/contract.md §5 defines it.
     const numberAtFault = failure === 'invalid-number' || (failure === 'permanent' && provider === 'webhook');
     return { sent: false, failure, provider, numberAtFault };
   }

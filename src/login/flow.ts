@@ -7,7 +7,7 @@ import type { Preset } from './preset.ts';
 /** The seed's steps: 1 choose-method, 2a–2d identify (one step, field locks from the preset), 3 verify-code. */
 export type Step = 'choose-method' | 'identify' | 'verify-code' | 'done';
 
-/** One login in progress. JSON-safe; stored under its id with a TTL (DESIGN.md §1.3). */
+/** One login in progress. JSON-safe; stored under its id with a TTL (docs/design.md §1.3). */
 export interface Flow {
   readonly id: string;
   readonly step: Step;

@@ -1,4 +1,4 @@
-// SMS cost and code-guessing limits as atomic store counters (CONTRACT.md §5): flow, IP, phone, prefix, global, failures.
+// SMS cost and code-guessing limits as atomic store counters (docs/contract.md §5): flow, IP, phone, prefix, global, failures.
 
 import { createHmac } from 'node:crypto';
 import { isIPv6 } from 'node:net';

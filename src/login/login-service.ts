@@ -170,7 +170,7 @@ export class LoginService {
 
   /**
    * Opens a flow for a trusted request. Throws SamlStatusError (Requester) for a preset or eID choice the IdP
-   * cannot use, so the SP hears why (CONTRACT.md §4).
+   * cannot use, so the SP hears why (docs/contract.md §4).
    */
   async start(input: StartInput): Promise<Flow> {
     const refused = await this.#limits.chargeFlowStart(input.clientIp);
@@ -329,7 +329,7 @@ export class LoginService {
 
   /**
    * Handles one POST of the flow's forms. A POST for another step than the current one only redirects to the
-   * current step (DESIGN.md §1.3); `action=cancel` ends the flow with AuthnFailed everywhere.
+   * current step (docs/design.md §1.3); `action=cancel` ends the flow with AuthnFailed everywhere.
    */
   async submit(flow: Flow, form: Form, clientIp: string): Promise<Outcome> {
     if (flow.step === 'done') throw new FlowError('finished', 'login already finished');
@@ -430,7 +430,7 @@ export class LoginService {
   }
 
   /**
-   * Sends the flow's code: the same one while it is valid (CONTRACT.md §5), a fresh one otherwise. The code is
+   * Sends the flow's code: the same one while it is valid (docs/contract.md §5), a fresh one otherwise. The code is
    * derived from a random nonce with the secret, so the store never holds it, only its keyed hash.
    */
   async #sendCode(

@@ -1,9 +1,9 @@
-// The one-time code (CONTRACT.md §5): 6 digits from a CSPRNG, kept only as a keyed hash bound to its flow, compared in constant time.
+// The one-time code (docs/contract.md §5): 6 digits from a CSPRNG, kept only as a keyed hash bound to its flow, compared in constant time.
 
 import { createHmac, randomInt } from 'node:crypto';
 import { sameSecret } from '../constant-time.ts';
 
-/** Digits in a code (CONTRACT.md §5). */
+/** Digits in a code (docs/contract.md §5). */
 export const CODE_LENGTH = 6;
 
 const CODE_SPACE = 10 ** CODE_LENGTH;

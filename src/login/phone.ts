@@ -1,4 +1,4 @@
-// Phone numbers for the one-time code (CONTRACT.md §5): parsed to E.164, refused when they cannot or should not get an SMS.
+// Phone numbers for the one-time code (docs/contract.md §5): parsed to E.164, refused when they cannot or should not get an SMS.
 
 import { createHmac } from 'node:crypto';
 import {

@@ -1,4 +1,4 @@
-// Reads E-Ident's `presetid` parameter (CONTRACT.md §2, the seed's "Preset phone number and/or name") into locked values.
+// Reads E-Ident's `presetid` parameter (docs/contract.md §2, the seed's "Preset phone number and/or name") into locked values.
 
 import { normaliseName } from './names.ts';
 
@@ -66,7 +66,7 @@ function decodeBase64(raw: string): string | undefined {
 }
 
 /**
- * CONTRACT.md §2 presetid. If the plain form does not parse but its Base64 decoding does, the decoded value is
+ * docs/contract.md §2 presetid. If the plain form does not parse but its Base64 decoding does, the decoded value is
  * used. Names are normalised with normaliseName; the phone is only checked for syntax here (SMS rules are
  * phone.ts's, applied by the login service).
  */

@@ -1,4 +1,4 @@
-// Writes the SMS carrying the code (CONTRACT.md §5): the user's language, no user-typed text, an origin-bound last line.
+// Writes the SMS carrying the code (docs/contract.md §5): the user's language, no user-typed text, an origin-bound last line.
 
 import { type Locale, translate } from '../i18n/index.ts';
 

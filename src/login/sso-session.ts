@@ -285,7 +285,7 @@ export interface SsoRequestContext {
 
 /**
  * True when the session may answer without a new code: the SP is offered nets_sms and forcepkivendor names no
- * other eID, and every preset (CONTRACT.md §2: presetid, a signed Subject) names the session's own person. A preset
+ * other eID, and every preset (docs/contract.md §2: presetid, a signed Subject) names the session's own person. A preset
  * the IdP cannot read is left to the login flow, which answers Requester.
  */
 export function sessionServes(session: SsoSession, context: SsoRequestContext): boolean {

@@ -10,7 +10,7 @@ export interface OidcClient {
   readonly clientId: string;
   /** RFC 7591 metadata without our own fields; `client_secret` read from `client_secret_file` when given. */
   readonly metadata: Readonly<Record<string, unknown>>;
-  /** The eIDs offered to this client (CONTRACT.md §6; default nets_sms). */
+  /** The eIDs offered to this client (docs/contract.md §6; default nets_sms). */
   readonly eids: readonly string[];
   /** Claim names the client may receive; undefined: all. */
   readonly claims: readonly string[] | undefined;

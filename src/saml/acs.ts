@@ -1,4 +1,4 @@
-// Resolves where the Response goes: an HTTP-POST AssertionConsumerService from the SP's metadata (CONTRACT.md §4).
+// Resolves where the Response goes: an HTTP-POST AssertionConsumerService from the SP's metadata (docs/contract.md §4).
 
 import { UntrustedRequestError } from '../errors.ts';
 import type { AcsEndpoint, ServiceProviderEntry } from './sp-metadata.ts';
@@ -20,7 +20,7 @@ function defaultAcs(post: readonly AcsEndpoint[]): AcsEndpoint {
 
 /**
  * The request's URL (exact match) or index must name an HTTP-POST entry; with neither, the isDefault entry, else
- * the lowest index, else the first (DESIGN.md §4a). Anything else throws 'acs-not-in-metadata': an assertion
+ * the lowest index, else the first (docs/design.md §4a). Anything else throws 'acs-not-in-metadata': an assertion
  * never goes to a URL the metadata does not list.
  */
 export function resolveAcs(sp: ServiceProviderEntry, asked: AcsRequest): AcsEndpoint {

@@ -1,4 +1,4 @@
-// The attributes released about the person: names and values of CONTRACT.md §4 and the seed.
+// The attributes released about the person: names and values of docs/contract.md §4 and the seed.
 
 import type { Identity } from '../types.ts';
 

@@ -5,7 +5,7 @@ import { AuthnContextClass } from './urn.ts';
 /** RequestedAuthnContext Comparison values; absent means exact. */
 export type AuthnComparison = 'exact' | 'minimum' | 'better' | 'maximum';
 
-/** Our class, MobileOneFactorUnregistered (CONTRACT.md §4). */
+/** Our class, MobileOneFactorUnregistered (docs/contract.md §4). */
 export const OUR_AUTHN_CONTEXT = AuthnContextClass.mobileOneFactorUnregistered;
 
 /** Classes we treat as weaker than a one-time code sent by SMS. */

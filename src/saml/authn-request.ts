@@ -54,7 +54,7 @@ function refuse(code: SamlStatusCode | undefined, message: StatusMessage, detail
   return new SamlStatusError(SamlStatus.Requester, code, message, detail);
 }
 
-/** Reads and checks AuthnRequests (SAML core §3.4.1, bindings §3.4/§3.5, DESIGN.md §4). */
+/** Reads and checks AuthnRequests (SAML core §3.4.1, bindings §3.4/§3.5, docs/design.md §4). */
 export class AuthnRequestReader {
   readonly #opts: AuthnRequestReaderOptions;
 

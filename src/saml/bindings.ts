@@ -55,7 +55,7 @@ function formDecode(s: string): string {
   }
 }
 
-/** Splits a raw query into parameters; any parameter given twice is refused (DESIGN.md §4). */
+/** Splits a raw query into parameters; any parameter given twice is refused (docs/design.md §4). */
 export function parseRawQuery(rawQuery: string): Map<string, QueryParam> {
   const params = new Map<string, QueryParam>();
   const query = rawQuery.startsWith('?') ? rawQuery.slice(1) : rawQuery;

@@ -49,7 +49,7 @@ export function idpMetadataElement(opts: IdpMetadataOptions): XmlElement {
           protocolSupportEnumeration: SAML_PROTOCOL,
         },
         [
-          // Metadata algorithm support profile §2.1-2.2: tells SPs (Shibboleth) to sign with SHA-2 (DESIGN.md §4a).
+          // Metadata algorithm support profile §2.1-2.2: tells SPs (Shibboleth) to sign with SHA-2 (docs/design.md §4a).
           el('md:Extensions', {}, [
             el('alg:DigestMethod', { Algorithm: Alg.sha256 }),
             el('alg:DigestMethod', { Algorithm: Alg.sha512 }),

@@ -5,7 +5,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { selfSignedCertPem } from './self-signed.ts';
 
-/** The key pair every Response and Assertion is signed with (CONTRACT.md §4). */
+/** The key pair every Response and Assertion is signed with (docs/contract.md §4). */
 export interface IdpKeys {
   readonly privateKey: KeyObject;
   readonly privateKeyPem: string;

@@ -111,7 +111,7 @@ function decode(
   };
 }
 
-/** Reads and checks logout messages: issuer, signature, Destination, age, replay (DESIGN.md §4). */
+/** Reads and checks logout messages: issuer, signature, Destination, age, replay (docs/design.md §4). */
 export class LogoutReader {
   readonly #opts: LogoutReaderOptions;
 

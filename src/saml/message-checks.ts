@@ -8,7 +8,7 @@ export function untrusted(reason: UntrustedRequestError['reason'], detail: strin
   return new UntrustedRequestError(reason, detail);
 }
 
-/** The URL without query or fragment: SPs may put `?forcepkivendor=…` into Destination (CONTRACT.md §2). */
+/** The URL without query or fragment: SPs may put `?forcepkivendor=…` into Destination (docs/contract.md §2). */
 export function stripQuery(url: string): string {
   return url.split(/[?#]/, 1)[0]!;
 }

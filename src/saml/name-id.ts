@@ -1,4 +1,4 @@
-// Makes the Subject NameID for each format we give (CONTRACT.md §4).
+// Makes the Subject NameID for each format we give (docs/contract.md §4).
 
 import { createHmac } from 'node:crypto';
 import type { NameIdFormat } from '../types.ts';

@@ -5,7 +5,7 @@ import { type IdpMetadataOptions, renderIdpMetadata } from './idp-metadata.ts';
 import { type KeyRing, publishedCerts, signingKeys } from './key-ring.ts';
 import { signedIdpMetadata } from './metadata-signature.ts';
 
-/** Our entityID and endpoint URLs under BASE_URL (CONTRACT.md §1, §2). */
+/** Our entityID and endpoint URLs under BASE_URL (docs/contract.md §1, §2). */
 export function idpUrls(baseUrl: string): { entityId: string; ssoUrl: string; sloUrl: string } {
   return {
     entityId: `${baseUrl}/saml/metadata`,

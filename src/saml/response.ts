@@ -1,4 +1,4 @@
-// Builds the signed SAML Responses we post to an SP: a successful login (CONTRACT.md §4) or a status error.
+// Builds the signed SAML Responses we post to an SP: a successful login (docs/contract.md §4) or a status error.
 
 import { type SamlStatusError, UntrustedRequestError } from '../errors.ts';
 import type { Identity, NameIdFormat, PendingRequest } from '../types.ts';
@@ -163,7 +163,7 @@ export class ResponseBuilder {
   /**
    * Throws UntrustedRequestError unless the SP is still trusted and still lists `request.acsUrl` as an HTTP-POST
    * ACS: a login begun before its metadata changed must not answer an SP or ACS the metadata no longer names
-   * (CONTRACT.md §4). Without `lookupSp` there is nothing to check against.
+   * (docs/contract.md §4). Without `lookupSp` there is nothing to check against.
    */
   checkRecipient(request: PendingRequest): void {
     const lookup = this.#opts.lookupSp;

@@ -25,7 +25,7 @@ function bad(detail: string): UntrustedRequestError {
 
 /**
  * Checks the Redirect-binding signature over the octets cut from the raw query (SAML bindings §3.4.4.1) with
- * every signing cert of the SP. Only RSA-SHA256/512 (DESIGN.md §4). Throws 'bad-signature' when none verifies.
+ * every signing cert of the SP. Only RSA-SHA256/512 (docs/design.md §4). Throws 'bad-signature' when none verifies.
  */
 export function verifyQuerySignature(sig: QuerySignature, certs: readonly string[]): void {
   const hash = AcceptedSignatureAlgs.get(sig.sigAlg);

@@ -36,7 +36,7 @@ export interface SpSettings {
   readonly idpInitiated?: boolean;
   /** Which IdP key signs for this SP during a key rollover; unset follows IDP_SIGN_WITH. */
   readonly signingKey?: 'current' | 'next';
-  /** Attributes this SP may receive at most (names of CONTRACT.md §4); unset: all, or what its metadata requests. */
+  /** Attributes this SP may receive at most (names of docs/contract.md §4); unset: all, or what its metadata requests. */
   readonly attributes?: readonly string[];
 }
 

@@ -1,5 +1,5 @@
 // Signs element trees we built ourselves without parsing them: exclusive c14n computed from the tree, one RSA sign.
-// Several times faster than parse → XPath → canonicalise → re-serialise (DESIGN.md §5), and the same bytes a verifier
+// Several times faster than parse → XPath → canonicalise → re-serialise (docs/design.md §5), and the same bytes a verifier
 // canonicalises (xml-exc-c14n §3; XML-DSig §6.6.4 enveloped transform).
 
 import { createHash, sign } from 'node:crypto';

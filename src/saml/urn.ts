@@ -39,12 +39,12 @@ export const StatusSuccess = 'urn:oasis:names:tc:SAML:2.0:status:Success';
 /** Bearer subject confirmation (SAML profiles §3.3). */
 export const BearerMethod = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
 
-/** Attribute name format of every attribute we release (CONTRACT.md §4). */
+/** Attribute name format of every attribute we release (docs/contract.md §4). */
 export const AttrNameFormatBasic = 'urn:oasis:names:tc:SAML:2.0:attrname-format:basic';
 
 /** Authentication context classes (SAML authn context §3.4). */
 export const AuthnContextClass = {
-  /** What the nets_sms method gives (CONTRACT.md §4). */
+  /** What the nets_sms method gives (docs/contract.md §4). */
   mobileOneFactorUnregistered: 'urn:oasis:names:tc:SAML:2.0:ac:classes:MobileOneFactorUnregistered',
   unspecified: 'urn:oasis:names:tc:SAML:2.0:ac:classes:unspecified',
   password: 'urn:oasis:names:tc:SAML:2.0:ac:classes:Password',

@@ -14,7 +14,7 @@ export class XmlRejectedError extends Error {
 const MARKUP_DECLARATION = /<!(?!--|\[CDATA\[)/;
 
 /**
- * Parses a complete document. Refuses any DOCTYPE/ENTITY declaration (DESIGN.md §4), any warning or
+ * Parses a complete document. Refuses any DOCTYPE/ENTITY declaration (docs/design.md §4), any warning or
  * error the parser reports, undeclared namespace prefixes, and a document without a root element.
  */
 export function parseXmlStrict(xml: string): Document {

@@ -1,4 +1,4 @@
-// Adds an enveloped XML signature to one element: RSA-SHA256, SHA-256 digest, exclusive c14n (CONTRACT.md §4).
+// Adds an enveloped XML signature to one element: RSA-SHA256, SHA-256 digest, exclusive c14n (docs/contract.md §4).
 
 import { SignedXml } from 'xml-crypto';
 import type { IdpKeys } from './keys.ts';

@@ -1,4 +1,4 @@
-// The development SMS provider: prints each message to the log instead of sending it (the default, CONTRACT.md §1).
+// The development SMS provider: prints each message to the log instead of sending it (the default, docs/contract.md §1).
 
 import { SmsError, type SmsMessage, type SmsProvider } from './sms-provider.ts';
 

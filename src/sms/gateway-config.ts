@@ -1,4 +1,4 @@
-// The SMS gateway settings (CONTRACT.md §5a): provider order, routes per country, sender ids, credentials.
+// The SMS gateway settings (docs/contract.md §5a): provider order, routes per country, sender ids, credentials.
 
 export const GATEWAY_NAMES = ['46elks', 'gatewayapi', 'twilio', 'sinch'] as const;
 export type GatewayName = (typeof GATEWAY_NAMES)[number];

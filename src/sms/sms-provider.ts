@@ -1,4 +1,4 @@
-// The SMS delivery contract: the app writes the text, a provider only delivers it (DESIGN.md §3).
+// The SMS delivery contract: the app writes the text, a provider only delivers it (docs/design.md §3).
 
 /** One message to deliver. `to` is E.164. */
 export interface SmsMessage {

@@ -1,4 +1,4 @@
-// The `webhook` SMS provider (CONTRACT.md §5): POSTs {"to", "message"} as JSON and classifies the answer.
+// The `webhook` SMS provider (docs/contract.md §5): POSTs {"to", "message"} as JSON and classifies the answer.
 
 import { request } from 'undici';
 import { SmsError, type SmsFailure, type SmsMessage, type SmsProvider } from './sms-provider.ts';
@@ -7,7 +7,7 @@ import { SmsError, type SmsFailure, type SmsMessage, type SmsProvider } from './
 const DISCARD_LIMIT = 64 * 1024;
 
 /**
- * CONTRACT.md §5: 2xx = accepted; 429 = rate-limited; other 4xx = permanent; 5xx, any other status (a redirect
+ * docs/contract.md §5: 2xx = accepted; 429 = rate-limited; other 4xx = permanent; 5xx, any other status (a redirect
  * means a misconfigured URL, not a bad number), a connection error, or no answer within `timeoutMs` = temporary.
  */
 export function classifyStatus(status: number): SmsFailure | undefined {

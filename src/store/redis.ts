@@ -39,7 +39,7 @@ function msOf(ttlSeconds: number, key: string): number {
 }
 
 /**
- * Redis adapter of the Store contract (DESIGN.md §3). Commands fail fast while Redis is unreachable
+ * Redis adapter of the Store contract (docs/design.md §3). Commands fail fast while Redis is unreachable
  * (no offline queue, no resend of commands whose connection dropped: GETDEL and INCR must not run
  * twice) and the client reconnects by itself. A StoreUnavailableError means the outcome is unknown.
  */

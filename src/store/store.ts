@@ -1,4 +1,4 @@
-// The shared-state contract every store adapter keeps (DESIGN.md §3): JSON values, a TTL on every write, atomic ops.
+// The shared-state contract every store adapter keeps (docs/design.md §3): JSON values, a TTL on every write, atomic ops.
 
 /**
  * Key-value state shared by all IdP processes. Values are JSON-serialisable; every write expires.

@@ -341,7 +341,7 @@ const headings = {
 } as const;
 
 test('each locale from the demo form gives a first page in that language', async (t) => {
-  // The browser asks for English; the request's locale wins (CONTRACT.md §2).
+  // The browser asks for English; the request's locale wins (docs/contract.md §2).
   const page = await openPage(t);
   for (const [locale, expected] of Object.entries(headings)) {
     await page.goto(`${idp.origin}/demo`);

@@ -64,7 +64,7 @@ type Binding = 'HTTP-Redirect' | 'HTTP-POST';
 interface Combo {
   readonly binding: Binding;
   readonly signed: boolean;
-  /** CONTRACT.md §2: an SP may configure `?forcepkivendor=nets_sms` on the SSO URL; it then rides in Destination. */
+  /** docs/contract.md §2: an SP may configure `?forcepkivendor=nets_sms` on the SSO URL; it then rides in Destination. */
   readonly forcepkivendor: boolean;
 }
 const COMBOS: readonly Combo[] = [
@@ -95,7 +95,7 @@ interface Variant {
 
 const names = (p: Person) => ({ given_name: p.givenName, family_name: p.familyName });
 
-/** The seed's steps 2a–2d with its presetid formats (CONTRACT.md §2). */
+/** The seed's steps 2a–2d with its presetid formats (docs/contract.md §2). */
 const VARIANTS: readonly Variant[] = [
   {
     step: '2a',
@@ -181,7 +181,7 @@ const VARIANTS: readonly Variant[] = [
   },
 ];
 
-/** Values posted for locked fields; the server must ignore them (CONTRACT.md §2: preset values are locked). */
+/** Values posted for locked fields; the server must ignore them (docs/contract.md §2: preset values are locked). */
 const TAMPERED = { given_name: 'Mallory', family_name: 'Intruder', phone: '+4798765432' };
 
 let sink: WebhookSink | undefined;
@@ -238,7 +238,7 @@ function spFor(sp: NodeSamlSpDefinition, combo: Combo, signRequests = combo.sign
   );
 }
 
-/** Adds E-Ident's parameters to the SSO URL's query, as written (CONTRACT.md §2: they ride on either binding). */
+/** Adds E-Ident's parameters to the SSO URL's query, as written (docs/contract.md §2: they ride on either binding). */
 function withQuery(url: string, presetid: string | undefined): string {
   if (presetid === undefined) return url;
   return `${url}${url.includes('?') ? '&' : '?'}presetid=${presetid}`;

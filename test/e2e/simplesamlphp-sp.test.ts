@@ -34,7 +34,7 @@ const RSA_SHA512 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha512';
 const REDIRECT = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect';
 const PROTOCOL = 'urn:oasis:names:tc:SAML:2.0:protocol';
 
-/** One SP per way SimpleSAMLphp can ask (CONTRACT.md §4: NameID formats; DESIGN.md §4a: its transient default). */
+/** One SP per way SimpleSAMLphp can ask (docs/contract.md §4: NameID formats; docs/design.md §4a: its transient default). */
 const SOURCES = {
   /** No NameIDPolicy configured: SimpleSAMLphp asks for transient; unsigned requests. */
   plain: { name: 'plain' },
@@ -190,7 +190,7 @@ describe('logins from a SimpleSAMLphp 1.19 SP', { skip: missing ?? false }, () =
     return status;
   };
 
-  /** CONTRACT.md §4: the six attributes, and what SimpleSAMLphp recorded about the assertion. */
+  /** docs/contract.md §4: the six attributes, and what SimpleSAMLphp recorded about the assertion. */
   const assertIdentity = (status: SspStatusPage, person: Person) => {
     assert.deepEqual(status.attributes, {
       PHONE_NUMBER: [person.phone],
@@ -252,7 +252,7 @@ describe('logins from a SimpleSAMLphp 1.19 SP', { skip: missing ?? false }, () =
     assert.equal(status.subject.NameQualifier, idp.entityId);
     assert.equal(status.subject.SPNameQualifier, sp.entityId('plain'));
 
-    // Transient: a new one for every login (CONTRACT.md §4: random, single use).
+    // Transient: a new one for every login (docs/contract.md §4: random, single use).
     const again = await login(new WebBrowser(), 'plain', KARI);
     assert.equal(again.subject.Format, FORMAT.transient);
     assert.notEqual(again.subject.NameId, status.subject.NameId);
@@ -292,7 +292,7 @@ describe('logins from a SimpleSAMLphp 1.19 SP', { skip: missing ?? false }, () =
     assert.equal(second.subject.NameId, first.subject.NameId);
   });
 
-  describe('E-Ident parameters configured on the SSO URL (CONTRACT.md §2)', () => {
+  describe('E-Ident parameters configured on the SSO URL (docs/contract.md §2)', () => {
     after(async () => {
       await sp.trustIdp(idpMetadata);
     });

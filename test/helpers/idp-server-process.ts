@@ -22,7 +22,7 @@ process.once('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
 
-/** One SMS as the webhook provider posts it (CONTRACT.md §5). */
+/** One SMS as the webhook provider posts it (docs/contract.md §5). */
 export interface SinkMessage {
   readonly to: string;
   readonly message: string;

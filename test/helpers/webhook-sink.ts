@@ -1,4 +1,4 @@
-// A local SMS gateway for tests: receives the `webhook` provider's JSON POSTs (CONTRACT.md §5) and answers a chosen status.
+// A local SMS gateway for tests: receives the `webhook` provider's JSON POSTs (docs/contract.md §5) and answers a chosen status.
 
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

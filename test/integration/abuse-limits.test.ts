@@ -1,5 +1,5 @@
 // SMS cost and code guessing over HTTP: every limit refuses with a translated message that says when to try again,
-// and no SMS goes out (CONTRACT.md §5). Each test is named after the abuse it stops.
+// and no SMS goes out (docs/contract.md §5). Each test is named after the abuse it stops.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';

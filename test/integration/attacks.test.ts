@@ -1,5 +1,5 @@
 // Hostile SAML input over HTTP, one line per attack (fixtures in test/fixtures/attacks, named after the attack):
-// refused with an error page and a reference id before the SP is trusted, a SAML status after (CONTRACT.md §4).
+// refused with an error page and a reference id before the SP is trusted, a SAML status after (docs/contract.md §4).
 
 import assert from 'node:assert/strict';
 import { createPrivateKey, sign } from 'node:crypto';
@@ -188,7 +188,7 @@ function referenceOf(html: string): string {
   return reference;
 }
 
-/** CONTRACT.md §4 before the SP is trusted: 400, an error page with a reference id, nothing posted anywhere. */
+/** docs/contract.md §4 before the SP is trusted: 400, an error page with a reference id, nothing posted anywhere. */
 function assertRefused(response: LightMyRequestResponse, reason: UntrustedReason, detail?: RegExp): void {
   assert.equal(response.statusCode, 400, response.body.slice(0, 300));
   assert.doesNotMatch(response.body, /SAMLResponse|<form[^>]*action="https?:/);
@@ -209,7 +209,7 @@ async function refused(
   assertRefused(await send(name, { endpoint }), reason, detail);
 }
 
-/** CONTRACT.md §4 once the SP is trusted: a signed Response with this status, auto-posted to the SP's ACS. */
+/** docs/contract.md §4 once the SP is trusted: a signed Response with this status, auto-posted to the SP's ACS. */
 async function answered(name: string, status: string, relayState?: string): Promise<BrowserClient> {
   const { message } = render(name);
   const client = new BrowserClient(injectTransport(idp.app, { 'accept-language': 'en' }));

@@ -597,7 +597,7 @@ describe('IdP endpoints', () => {
   });
 });
 
-/** Both the Response and the Assertion carry a valid signature by the IdP's key (CONTRACT.md §4). */
+/** Both the Response and the Assertion carry a valid signature by the IdP's key (docs/contract.md §4). */
 async function assertSignedTwice(
   xml: string,
   idp: TestIdp,

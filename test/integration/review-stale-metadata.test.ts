@@ -58,7 +58,7 @@ function assertNothingPosted(page: { status: number; html: string }, what: strin
   assert.match(page.html, /class="reference"/, what);
 }
 
-describe('metadata changed while a login runs (CONTRACT.md §4: never to a URL the metadata does not list)', () => {
+describe('metadata changed while a login runs (docs/contract.md §4: never to a URL the metadata does not list)', () => {
   test('an ACS dropped from the metadata gets no assertion, the ACS still listed does', async () => {
     const entityId = 'https://stale.example.org/acs-sp';
     await writeFile(file('acs-sp'), metadata(entityId, [ACS_KEPT, ACS_DROPPED]));

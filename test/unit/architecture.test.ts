@@ -1,4 +1,4 @@
-// The import rules of DESIGN.md §1–2: the domain (saml/, login/) is plain TypeScript; vendors live only in adapters.
+// The import rules of docs/design.md §1–2: the domain (saml/, login/) is plain TypeScript; vendors live only in adapters.
 // Imports are read with the TypeScript compiler (static, side-effect, re-export, dynamic import(), require and
 // createRequire(...)(...) calls) and relative paths are resolved to the folder they land in, so no spelling escapes.
 

@@ -1,4 +1,4 @@
-// Locale negotiation (CONTRACT.md §2), catalog completeness and placeholders, plurals and interpolation.
+// Locale negotiation (docs/contract.md §2), catalog completeness and placeholders, plurals and interpolation.
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

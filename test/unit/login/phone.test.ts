@@ -1,4 +1,4 @@
-// Phone rules (CONTRACT.md §5): typed formats, number types, allowed countries, display and masking.
+// Phone rules (docs/contract.md §5): typed formats, number types, allowed countries, display and masking.
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

@@ -1,4 +1,4 @@
-// The IdP metadata: schema-valid against the OASIS metadata XSD, and carrying what CONTRACT.md §2 promises.
+// The IdP metadata: schema-valid against the OASIS metadata XSD, and carrying what docs/contract.md §2 promises.
 
 import assert from 'node:assert/strict';
 import { DOMParser } from '@xmldom/xmldom';
@@ -35,7 +35,7 @@ describe('renderIdpMetadata', () => {
     await validateWithXsd(renderIdpMetadata(base), 'saml-schema-metadata-2.0.xsd');
   });
 
-  test('with SingleLogoutService it still validates (SLO before NameIDFormat, DESIGN.md §4a)', async () => {
+  test('with SingleLogoutService it still validates (SLO before NameIDFormat, docs/design.md §4a)', async () => {
     const xml = renderIdpMetadata({ ...base, sloUrl: 'https://idp.example.org/saml/slo' });
     await validateWithXsd(xml, 'saml-schema-metadata-2.0.xsd');
     assert.deepEqual(childNames(descriptor(xml)), [

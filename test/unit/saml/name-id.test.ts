@@ -1,4 +1,4 @@
-// NameID values per format (CONTRACT.md §4): the phone, a single-use random value, or a stable per-SP pseudonym.
+// NameID values per format (docs/contract.md §4): the phone, a single-use random value, or a stable per-SP pseudonym.
 
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';

@@ -1,4 +1,4 @@
-// ResponseBuilder: both signatures verify against our certificate, every field of CONTRACT.md §4, schema validity.
+// ResponseBuilder: both signatures verify against our certificate, every field of docs/contract.md §4, schema validity.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';

@@ -1,4 +1,4 @@
-// SP metadata parsing with the real-SP quirks of DESIGN.md §4a, and the registry's loading and reloading.
+// SP metadata parsing with the real-SP quirks of docs/design.md §4a, and the registry's loading and reloading.
 
 import assert from 'node:assert/strict';
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';

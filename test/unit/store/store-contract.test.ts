@@ -1,4 +1,4 @@
-// The Store contract (DESIGN.md §3), run on MemoryStore, RedisStore on one server and RedisStore on a Cluster.
+// The Store contract (docs/design.md §3), run on MemoryStore, RedisStore on one server and RedisStore on a Cluster.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
