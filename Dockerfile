@@ -18,7 +18,7 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY src ./src
 COPY templates ./templates
 
-# Production defaults; every one can be overridden at run time (README "Settings").
+# Production defaults; every one can be overridden at run time (docs/settings.md).
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
@@ -31,5 +31,6 @@ EXPOSE 3000
 # Liveness without curl in the image (Docker's HEALTHCHECK; orchestrators use their own probes).
 HEALTHCHECK --interval=30s --timeout=3s \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# SIGTERM reaches node itself (exec form, PID 1): /readyz goes 503, requests in flight finish (README "Health probes").
+# SIGTERM reaches node itself (exec form, PID 1): /readyz goes 503, requests in flight finish
+# (docs/operations.md "Health probes").
 CMD ["node", "src/server.ts"]

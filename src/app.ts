@@ -320,7 +320,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     relayStateMaxBytes: config.relayStateMaxBytes,
     sso,
   });
-  // OpenID Connect beside SAML: the same login screens, store and SSO session (README "For OIDC client admins").
+  // OpenID Connect beside SAML: the same login screens, store and SSO session (docs/oidc-client-admins.md).
   // A logout may take the page's wait for the SPs plus a few minutes for the user's browser to get there.
   const logoutProcesses = new LogoutProcesses({
     store,

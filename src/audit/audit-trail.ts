@@ -1,5 +1,6 @@
-// The audit trail: one JSON line per authentication-relevant step, in a stable documented shape (README "Audit
-// trail"), so support can answer "did this person log in to that service at that time".
+// The audit trail: one JSON line per authentication-relevant step, in a stable documented shape
+// (docs/operations.md "Audit trail"), so support can answer "did this person log in to that service at that
+// time".
 
 import { createHmac } from 'node:crypto';
 import { maskPhoneForLog } from '../login/phone.ts';
@@ -58,7 +59,7 @@ export class AuditTrail {
     this.#now = opts.now ?? (() => new Date());
   }
 
-  /** The keyed hash support computes from a number they are given to find its lines (README). */
+  /** The keyed hash support computes from a number they are given to find its lines (docs/operations.md). */
   phoneHash(e164: string): string {
     return createHmac('sha256', this.#secret).update(`audit-phone:${e164}`).digest('hex');
   }

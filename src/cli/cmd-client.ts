@@ -1,4 +1,5 @@
-// `client add|list|remove|check`: OpenID Connect clients as files in OIDC_CLIENTS_DIR (README "Register a client").
+// `client add|list|remove|check`: OpenID Connect clients as files in OIDC_CLIENTS_DIR
+// (docs/oidc-client-admins.md "Register a client").
 
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';

@@ -5,7 +5,10 @@ import { isIPv6 } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Store } from '../store/store.ts';
 
-/** The limits in force; each comes from its own environment variable (src/config.ts, README "Security"). */
+/**
+ * The limits in force; each comes from its own environment variable (src/config.ts, docs/settings.md,
+ * docs/security.md).
+ */
 export interface LimitSettings {
   /** Wrong entries per code (`OTP_MAX_ATTEMPTS`). */
   readonly otpMaxAttempts: number;

@@ -1,4 +1,4 @@
-// The authentication events the IdP already logs (README "Logs"), turned into metric updates.
+// The authentication events the IdP already logs (docs/security.md "Logs"), turned into metric updates.
 
 import type { Metrics } from './metrics.ts';
 

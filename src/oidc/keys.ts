@@ -21,8 +21,8 @@ function toJwk(keys: IdpKeys): PrivateJwk {
 
 /**
  * The JWKS in oidc-provider's order: the first key signs, the others are published for verification. Mirrors the
- * SAML rollover (README "Rotate the signing key"): with a next pair configured it is published beside the current
- * one first, and signs once IDP_SIGN_WITH=next.
+ * SAML rollover (docs/idp-admins.md "Rotate the signing key"): with a next pair configured it is published
+ * beside the current one first, and signs once IDP_SIGN_WITH=next.
  */
 export function oidcJwks(ring: KeyRing): PrivateJwk[] {
   const current = toJwk(ring.current);

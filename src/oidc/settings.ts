@@ -1,4 +1,4 @@
-// The OpenID Connect settings (README "For OIDC client admins"), read with the rest of the configuration.
+// The OpenID Connect settings (docs/oidc-client-admins.md), read with the rest of the configuration.
 
 export interface OidcSettings {
   /** OIDC_ENABLED: serve OpenID Connect at $BASE_URL/oidc. */

@@ -7,8 +7,9 @@ import { type IdpKeys, idpKeysFromPem, loadIdpKeys } from './keys.ts';
 export type KeyChoice = 'current' | 'next';
 
 /**
- * Rollover in three steps (README "Rotate the signing key"): publish `next` beside `current`; switch signing to it
- * (`IDP_SIGN_WITH=next`) while `current` stays published for the overlap; make it the only pair.
+ * Rollover in three steps (docs/idp-admins.md "Rotate the signing key"): publish `next` beside `current`;
+ * switch signing to it (`IDP_SIGN_WITH=next`) while `current` stays published for the overlap; make it the
+ * only pair.
  */
 export interface KeyRing {
   readonly current: IdpKeys;

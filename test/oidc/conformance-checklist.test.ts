@@ -1,5 +1,6 @@
 // The OpenID Foundation's Basic OP plan (and its RP-initiated and back-channel logout plans), module by module,
-// driven with real HTTP. Modules that cannot apply are asserted as the refusal we document (README "Conformance").
+// driven with real HTTP. Modules that cannot apply are asserted as the refusal we document
+// (docs/oidc-client-admins.md "Conformance").
 
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
