@@ -32,7 +32,7 @@ function provider(
 ): SmsProvider {
   const o: GatewayOptions = {
     baseUrl: fake.baseUrl,
-    timeoutMs: 300,
+    timeoutMs: 1000, // generous: a busy CI core must not turn an answered request into a timeout
     senderFor: () => 'ExampleID',
     receiptUrl: (ref) => `https://idp.example.com/sms/receipts/${name}?ref=${ref}`,
     ...options,

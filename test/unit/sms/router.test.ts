@@ -40,7 +40,8 @@ describe('SmsRouter', () => {
   });
 
   const router = (routes?: Record<string, string[]>, failures = 3) => {
-    const options = { timeoutMs: 300, senderFor: () => 'ExampleID' };
+    // A generous timeout: a busy CI core must not turn an answered request into a timeout.
+    const options = { timeoutMs: 1000, senderFor: () => 'ExampleID' };
     return new SmsRouter({
       providers: new Map<string, SmsProvider>([
         [
