@@ -26,8 +26,8 @@ import { logSerializers, newReferenceId, registerSecurityHeaders } from './http/
 import { serviceLookup, SpLogos } from './http/sp-logo.ts';
 import { registerViews } from './http/views.ts';
 import { LoginService } from './login/login-service.ts';
-import { LogoutProcesses } from './login/logout-process.ts';
-import { SsoSessions } from './login/sso-session.ts';
+import { LogoutProcesses } from './idp/session/logout-process.ts';
+import { SsoSessions } from './idp/session/sso-session.ts';
 import { maskPhoneForLog, phoneLogRef } from './login/phone.ts';
 import { AuthnRequestReader } from './saml/authn-request.ts';
 import { loadKeyRing, signingKeys } from './saml/key-ring.ts';

@@ -3,7 +3,7 @@
 import type { FastifyReply } from 'fastify';
 import type { SamlStatusError } from '../errors.ts';
 import type { Locale } from '../i18n/index.ts';
-import type { SsoSession } from '../login/sso-session.ts';
+import type { SsoSession } from '../idp/session/sso-session.ts';
 import type { Identity, PendingRequest } from '../types.ts';
 import type { OidcAnswer } from './oidc-answer.ts';
 import type { SpAnswer } from './post-to-sp.ts';

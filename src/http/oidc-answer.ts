@@ -5,7 +5,7 @@ import type { FastifyReply } from 'fastify';
 import type Provider from 'oidc-provider';
 import { SamlStatus, type SamlStatusError } from '../errors.ts';
 import type { Locale } from '../i18n/index.ts';
-import type { SsoSession } from '../login/sso-session.ts';
+import type { SsoSession } from '../idp/session/sso-session.ts';
 import { ACR, AMR, accountIdFor } from '../oidc/claims.ts';
 import type { LoginResult } from '../oidc/policy.ts';
 import type { Identity, PendingRequest } from '../types.ts';

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
 import type { LoginService } from '../login/login-service.ts';
-import type { LogoutProcesses } from '../login/logout-process.ts';
+import type { LogoutProcesses } from '../idp/session/logout-process.ts';
 import { ClientAuthLimit } from '../oidc/client-auth-limit.ts';
 import { ClientRegistry } from '../oidc/client-registry.ts';
 import { OidcLogins } from '../oidc/logins.ts';

@@ -7,7 +7,7 @@ import type { Locale } from '../i18n/index.ts';
 import { makeNameId } from '../saml/name-id.ts';
 import type { ResponseBuilder } from '../saml/response.ts';
 import type { Identity, PendingRequest } from '../types.ts';
-import type { SsoSession } from '../login/sso-session.ts';
+import type { SsoSession } from '../idp/session/sso-session.ts';
 import { newNonce, postToSpCsp } from './security.ts';
 import type { SsoCookie } from './sso-cookie.ts';
 import { renderPage } from './views.ts';

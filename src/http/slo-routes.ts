@@ -8,8 +8,8 @@ import type {
   LogoutProcess,
   LogoutProcesses,
   LogoutTarget,
-} from '../login/logout-process.ts';
-import type { SsoParticipant, SsoSession } from '../login/sso-session.ts';
+} from '../idp/session/logout-process.ts';
+import type { SsoParticipant, SsoSession } from '../idp/session/sso-session.ts';
 import {
   type LogoutMessageBuilder,
   LogoutStatus,

@@ -3,12 +3,8 @@
 import { fastifyCookie, type SerializeOptions } from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Identity } from '../types.ts';
-import {
-  type SsoRequestContext,
-  type SsoSession,
-  type SsoSessions,
-  sessionServes,
-} from '../login/sso-session.ts';
+import type { SsoSession, SsoSessions } from '../idp/session/sso-session.ts';
+import { type SsoRequestContext, sessionServes } from '../idp/sso.ts';
 
 /**
  * On https the cookie is `__Host-nsi_sso; Secure; SameSite=None`: an SP's HTTP-POST AuthnRequest is a cross-site
@@ -48,7 +44,7 @@ export class SsoCookie {
     return this.sessions.find(header === undefined ? undefined : fastifyCookie.parse(header)[this.#name]);
   }
 
-  /** The browser's session when it may answer this AuthnRequest without a new code (login/sso-session.ts). */
+  /** The browser's session when it may answer this AuthnRequest without a new code (idp/sso.ts). */
   async serving(request: FastifyRequest, context: SsoRequestContext): Promise<SsoSession | undefined> {
     const session = await this.current(request);
     return session !== undefined && sessionServes(session, context) ? session : undefined;

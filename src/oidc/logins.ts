@@ -1,6 +1,6 @@
 // Which login an OpenID Provider session stands on: the shared SSO session (or, without SSO, the identity itself).
 
-import type { SsoSessions } from '../login/sso-session.ts';
+import type { SsoSessions } from '../idp/session/sso-session.ts';
 import type { Store } from '../store/store.ts';
 import type { Identity } from '../types.ts';
 

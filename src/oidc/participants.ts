@@ -1,7 +1,7 @@
 // The OpenID Connect clients an SSO session has answered, and how they hear that it ended (back-channel logout).
 
 import type Provider from 'oidc-provider';
-import type { SsoSession } from '../login/sso-session.ts';
+import type { SsoSession } from '../idp/session/sso-session.ts';
 import type { Store } from '../store/store.ts';
 import type { OidcLogins } from './logins.ts';
 

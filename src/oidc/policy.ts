@@ -1,7 +1,8 @@
 // How the OpenID Provider's session follows the IdP's own SSO session, in both directions (research §4.6).
 
 import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
-import { type SsoSession, sessionServes } from '../login/sso-session.ts';
+import type { SsoSession } from '../idp/session/sso-session.ts';
+import { sessionServes } from '../idp/sso.ts';
 import { ACR, AMR, accountIdFor } from './claims.ts';
 import type { ClientRegistry } from './client-registry.ts';
 import type { LoginBinding, OidcLogins } from './logins.ts';

@@ -1,4 +1,5 @@
-// The import rules of docs/design.md §1–2: the domain (saml/, login/) is plain TypeScript; vendors live only in adapters.
+// The import rules of docs/design.md §1–2: the domain (idp/, saml/, login/) is plain TypeScript; vendors live only in
+// adapters.
 // Imports are read with the TypeScript compiler (static, side-effect, re-export, dynamic import(), require and
 // createRequire(...)(...) calls) and relative paths are resolved to the folder they land in, so no spelling escapes.
 
@@ -112,6 +113,15 @@ const domainCrossing = (files: SourceFile[]): string[] =>
     return bad === undefined ? [] : f.imports.filter((i) => bad.test(i)).map((i) => `${f.name} → ${i}`);
   });
 
+/** The IdP core (docs/design.md §2): the SSO decision, the answer and logout, shared by every protocol. */
+const CORE_FORBIDDEN =
+  /^(@fastify\/|(fastify|ioredis|undici|handlebars|oidc-provider)(\/|$)|(saml|oidc|http)\/)/;
+
+const coreImports = (files: SourceFile[]): string[] =>
+  files
+    .filter((f) => f.name.startsWith('idp/'))
+    .flatMap((f) => f.imports.filter((i) => CORE_FORBIDDEN.test(i)).map((i) => `${f.name} → ${i}`));
+
 const vendorsOutsideAdapters = (files: SourceFile[]): string[] =>
   files.flatMap((f) =>
     f.imports
@@ -149,6 +159,47 @@ test('saml/, login/ and i18n/ import no web framework, Redis client, HTTP client
 
 test('saml/ and login/ do not know each other, nor http/ (only http/ joins them)', () => {
   assert.deepEqual(domainCrossing(files), []);
+});
+
+test('idp/ imports no web framework, Redis or HTTP client, template engine or OpenID library, nor saml/, oidc/ or http/', () => {
+  assert.ok(
+    files.some((f) => f.name.startsWith('idp/')),
+    'the core was found',
+  );
+  assert.deepEqual(coreImports(files), []);
+});
+
+test('the core rule refuses each forbidden import and lets the shared modules through', () => {
+  const file = join(SRC, 'idp/example.ts');
+  const text = [
+    "import type { FastifyReply } from 'fastify';",
+    "import '@fastify/cookie';",
+    "import Provider from 'oidc-provider';",
+    "import { request } from 'undici';",
+    "import type { Redis } from 'ioredis';",
+    "import Handlebars from 'handlebars';",
+    "import { makeNameId } from '../saml/name-id.ts';",
+    "import { ACR } from '../oidc/claims.ts';",
+    "import { renderPage } from '../http/views.ts';",
+    "import type { Store } from '../store/store.ts';",
+    "import { parsePhone } from '../login/phone.ts';",
+    "import type { Identity } from '../types.ts';",
+    "import { randomBytes } from 'node:crypto';",
+  ].join('\n');
+  const probe = [
+    { name: 'idp/example.ts', imports: specifiersOf(file, text).map((s) => resolveSpecifier(file, s)) },
+  ];
+  assert.deepEqual(coreImports(probe), [
+    'idp/example.ts → fastify',
+    'idp/example.ts → @fastify/cookie',
+    'idp/example.ts → oidc-provider',
+    'idp/example.ts → undici',
+    'idp/example.ts → ioredis',
+    'idp/example.ts → handlebars',
+    'idp/example.ts → saml/name-id.ts',
+    'idp/example.ts → oidc/claims.ts',
+    'idp/example.ts → http/views.ts',
+  ]);
 });
 
 test('vendors live only in adapters: only store/redis.ts imports ioredis, only sms/ and http/ import undici', () => {

@@ -1,10 +1,9 @@
-// SsoSessions and LogoutProcesses on the memory store with a movable clock; sessionServes' rules.
+// SsoSessions on the memory store with a movable clock.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { LogoutProcesses, type LogoutTarget } from '../../../src/login/logout-process.ts';
-import { type SsoSession, SsoSessions, sessionServes } from '../../../src/login/sso-session.ts';
-import { MemoryStore } from '../../../src/store/memory.ts';
+import { type SsoSession, SsoSessions } from '../../../../src/idp/session/sso-session.ts';
+import { MemoryStore } from '../../../../src/store/memory.ts';
 
 const SECRET = 'unit-secret-0123456789-0123456789-abc';
 const KARI = { phone: '+4741234567', givenName: 'Kari', familyName: 'Nordmann' };
@@ -144,90 +143,6 @@ describe('SsoSessions', () => {
       undefined,
       'an ended session takes no SP',
     );
-    await store.close();
-  });
-});
-
-describe('sessionServes', () => {
-  const session: SsoSession = { id: 'x', identity: ANTON, authnInstant: 0, expiresAt: 1, participants: [] };
-  const context = (over: Partial<Parameters<typeof sessionServes>[1]> = {}, params = {}) => ({
-    params: { forcepkivendor: undefined, presetid: undefined, locale: undefined, ...params },
-    subjectPhone: undefined,
-    offeredEids: ['nets_sms'],
-    smsCountries: ['NO', 'SE'],
-    ...over,
-  });
-
-  test('serves a plain request and presets that name the session person', () => {
-    assert.ok(sessionServes(session, context()));
-    assert.ok(sessionServes(session, context({}, { presetid: '+46701234567 Svenson, Anton Erik' })));
-    assert.ok(sessionServes(session, context({}, { presetid: 'Svenson,Anton Erik' })));
-    assert.ok(sessionServes(session, context({}, { forcepkivendor: 'abs:nets_sms' })));
-    assert.ok(sessionServes(session, context({ subjectPhone: '+46 70 123 45 67' })));
-  });
-
-  test('does not serve another person, another eID, or a preset it cannot read', () => {
-    assert.ok(!sessionServes(session, context({}, { presetid: '+4741234567' })));
-    assert.ok(!sessionServes(session, context({}, { presetid: 'Svenson, Anton' })));
-    assert.ok(!sessionServes(session, context({}, { presetid: '+12' })));
-    assert.ok(!sessionServes(session, context({}, { forcepkivendor: 'no_bankid' })));
-    assert.ok(!sessionServes(session, context({ offeredEids: ['no_bankid'] })));
-    assert.ok(!sessionServes(session, context({ subjectPhone: '+4741234567' })));
-  });
-});
-
-describe('LogoutProcesses', () => {
-  const target = (spEntityId: string, requestId: string): LogoutTarget => ({
-    spEntityId,
-    spDisplayName: spEntityId,
-    requestId,
-    nameId: 'n',
-    nameIdFormat: 'unspecified',
-    spNameQualifier: spEntityId,
-    sessionIndex: '_s',
-  });
-
-  test('answers are recorded once, only from the SP asked; pending counts as failed at the end', async () => {
-    const store = new MemoryStore();
-    const processes = new LogoutProcesses({ store, ttlSeconds: 60 });
-    const process = await processes.open({
-      locale: 'en',
-      initiator: undefined,
-      targets: [target(SP_A, '_ra'), target(SP_B, '_rb')],
-      unreachable: [],
-    });
-    assert.deepEqual(await processes.states(process), ['pending', 'pending']);
-    assert.equal(await processes.answer('_ra', SP_B, true), false, 'B cannot answer for A');
-    assert.equal(await processes.answer('_ra', SP_A, true), true);
-    assert.equal(await processes.answer('_ra', SP_A, false), false, 'once');
-    assert.equal(await processes.answer('_nothing', SP_A, true), false);
-    assert.deepEqual(await processes.states(process), ['done', 'pending']);
-    const closed = await processes.close(process.id);
-    assert.equal(closed?.complete, false);
-    assert.equal(await processes.close(process.id), undefined, 'single use');
-    assert.equal(await processes.answer('_rb', SP_B, true), false, 'too late');
-    await store.close();
-  });
-
-  test('complete only when every target answered Success and none was unreachable', async () => {
-    const store = new MemoryStore();
-    const processes = new LogoutProcesses({ store, ttlSeconds: 60 });
-    const all = await processes.open({
-      locale: 'en',
-      initiator: undefined,
-      targets: [target(SP_A, '_r1')],
-      unreachable: [],
-    });
-    await processes.answer('_r1', SP_A, true);
-    assert.equal((await processes.close(all.id))?.complete, true);
-    const unreachable = await processes.open({
-      locale: 'en',
-      initiator: undefined,
-      targets: [target(SP_A, '_r2')],
-      unreachable: ['C'],
-    });
-    await processes.answer('_r2', SP_A, true);
-    assert.equal((await processes.close(unreachable.id))?.complete, false);
     await store.close();
   });
 });

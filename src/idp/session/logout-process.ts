@@ -1,9 +1,9 @@
 // One Single Logout in progress: the SPs to tell, what each answered, and who hears the outcome (SAML profiles §4.4).
 
 import { randomBytes } from 'node:crypto';
-import type { Locale } from '../i18n/index.ts';
-import type { Store } from '../store/store.ts';
-import type { NameIdFormat } from '../types.ts';
+import type { Locale } from '../../i18n/index.ts';
+import type { Store } from '../../store/store.ts';
+import type { NameIdFormat } from '../../types.ts';
 
 /** A session participant that gets a LogoutRequest from us. */
 export interface LogoutTarget {
