@@ -15,6 +15,7 @@ import { fetchMetadata } from './http/fetch-metadata.ts';
 import { registerHealthRoutes } from './http/health-routes.ts';
 import { loadBranding } from './http/branding.ts';
 import { ProtocolAnswers } from './http/login-answer.ts';
+import { FlowGuard } from './http/flow-guard.ts';
 import { registerLoginRoutes } from './http/login-routes.ts';
 import { setUpOidc } from './http/oidc-setup.ts';
 import { registerReceiptRoutes } from './http/receipt-routes.ts';
@@ -285,6 +286,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     onEvent,
     settings: config,
   });
+  const flowGuard = new FlowGuard({
+    secret,
+    secureCookies: config.baseUrl.startsWith('https:'),
+    flowTtlSeconds: config.flowTtlSeconds,
+  });
   const ssoCookie = new SsoCookie(
     new SsoSessions({ store, secret, ttlSeconds: config.ssoSessionTtlSeconds }),
     { secure: config.baseUrl.startsWith('https:') },
@@ -315,6 +321,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     registry,
     reader,
     login,
+    flowGuard,
     answer,
     defaultLocale,
     relayStateMaxBytes: config.relayStateMaxBytes,
@@ -327,7 +334,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     ttlSeconds: config.sloPropagationTimeoutSeconds + 600,
   });
   const oidc = config.oidc.enabled
-    ? await setUpOidc(app, { config, store, ring, secret, login, sso, onEvent, logoutProcesses })
+    ? await setUpOidc(app, { config, store, ring, secret, login, flowGuard, sso, onEvent, logoutProcesses })
     : undefined;
   if (oidc !== undefined) {
     isOidcClient = (clientId) => oidc.clients.get(clientId) !== undefined;
@@ -335,6 +342,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   }
   registerLoginRoutes(app, {
     login,
+    flowGuard,
     answer: new ProtocolAnswers(answer, oidc?.answer),
     service: serviceLookup((id) => registry.get(id), logos),
   });

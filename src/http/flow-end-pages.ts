@@ -1,18 +1,18 @@
 // The pages of a flow that is over: expired (with the way back to the SP while its tombstone lasts) or finished.
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { sameSecret } from '../constant-time.ts';
 import { FlowError, SamlStatus, SamlStatusError } from '../errors.ts';
 import { type Locale, translate } from '../i18n/index.ts';
 import type { Flow } from '../login/flow.ts';
 import type { LoginService } from '../login/login-service.ts';
 import type { LoginAnswer } from './login-answer.ts';
-import { FLOW_COOKIE } from './security.ts';
+import type { FlowGuard } from './flow-guard.ts';
 import type { ServiceLookup } from './sp-logo.ts';
 import { renderPage } from './views.ts';
 
 export interface FlowEndDeps {
   readonly login: LoginService;
+  readonly flowGuard: FlowGuard;
   readonly answer: LoginAnswer;
   readonly service: ServiceLookup;
 }
@@ -108,10 +108,10 @@ export function registerFlowReturn(app: FastifyInstance, deps: FlowEndDeps): voi
       const tombstone = await deps.login.tombstones.read(flowId);
       if (tombstone === undefined) throw new FlowError('expired', 'login flow not found or expired');
       const posted = (request.body as Record<string, unknown> | undefined)?.csrf;
-      const cookie = request.cookies[FLOW_COOKIE];
+      const cookie = deps.flowGuard.presented(request);
       if (
-        !sameSecret(tombstone.csrf, posted) ||
-        (cookie !== undefined && !deps.login.bindingMatches(flowId, cookie))
+        !deps.flowGuard.csrfMatches(tombstone, posted) ||
+        (cookie !== undefined && !deps.flowGuard.matches(flowId, cookie))
       ) {
         throw new FlowError('forbidden', 'expired-flow return without its token');
       }

@@ -9,12 +9,15 @@ import { examplePhone, formatPhone, maskPhone } from '../login/phone.ts';
 import { sendErrorPage } from './error-handler.ts';
 import { registerFlowReturn, renderExpired, renderFinished } from './flow-end-pages.ts';
 import type { LoginAnswer } from './login-answer.ts';
-import { FLOW_COOKIE, SELF_SCRIPT_CSP } from './security.ts';
+import type { FlowGuard } from './flow-guard.ts';
+import { SELF_SCRIPT_CSP } from './security.ts';
 import { plainService, type ServiceLookup } from './sp-logo.ts';
 import { renderPage } from './views.ts';
 
 export interface LoginRouteDeps {
   readonly login: LoginService;
+  /** The flow cookie and the forms' CSRF token. */
+  readonly flowGuard: FlowGuard;
   readonly answer: LoginAnswer;
   /** The SP's name in the page's language and its logo (sp-logo.ts); default: the request's name, no logo. */
   readonly service?: ServiceLookup;
@@ -33,9 +36,9 @@ function readForm(body: unknown): Form {
 }
 
 export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps): void {
-  const { login } = deps;
+  const { login, flowGuard } = deps;
   const service = deps.service ?? plainService;
-  const ends = { login, answer: deps.answer, service };
+  const ends = { login, flowGuard, answer: deps.answer, service };
   registerFlowReturn(app, ends);
 
   /** The flow, or undefined once the expired page (with the way back to the SP) has been sent. */
@@ -55,8 +58,8 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
    * cannot do web SSO anyway.
    */
   const unbound = (request: FastifyRequest, reply: FastifyReply, flow: Flow): FastifyReply | undefined => {
-    const presented = request.cookies[FLOW_COOKIE];
-    if (login.bindingMatches(flow.id, presented)) return;
+    const presented = flowGuard.presented(request);
+    if (flowGuard.matches(flow.id, presented)) return;
     request.log.warn(
       { event: 'flow.unbound', flow: flow.id, cookie: presented !== undefined },
       'flow.unbound',
@@ -119,9 +122,11 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
       case 'identify': {
         const variant = identifyVariant(flow.preset);
         const lockedName = flow.preset.familyName !== undefined;
-        const lockedPhone = flow.preset.phone !== undefined;
+        const presetPhone = flow.preset.phone;
+        const lockedPhone = presetPhone !== undefined;
         // Back from step 3 through "wrong number?": the names and the number as typed, to correct.
-        const returning = !lockedPhone && flow.phone !== undefined;
+        const typedPhone = lockedPhone ? undefined : flow.phone;
+        const returning = typedPhone !== undefined;
         const example = examplePhone(flow.phoneCountry);
         return renderPage(
           reply,
@@ -137,7 +142,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
             fullName: lockedName
               ? `${flow.preset.givenName ?? ''} ${flow.preset.familyName ?? ''}`.trim()
               : undefined,
-            phoneDisplay: lockedPhone ? formatPhone(flow.preset.phone as string) : undefined,
+            phoneDisplay: presetPhone === undefined ? undefined : formatPhone(presetPhone),
             phoneHint:
               example === undefined
                 ? t('identify.phoneHint')
@@ -145,13 +150,13 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
             returning,
             values:
               extra.values ??
-              (returning
-                ? {
+              (typedPhone === undefined
+                ? {}
+                : {
                     given_name: flow.givenName ?? '',
                     family_name: flow.familyName ?? '',
-                    phone: formatPhone(flow.phone as string),
-                  }
-                : {}),
+                    phone: formatPhone(typedPhone),
+                  }),
           },
           status,
         );
@@ -168,7 +173,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
             ...base,
             title: t('verify.heading'),
             notice: extra.notice,
-            maskedPhone: maskPhone(flow.phone as string),
+            maskedPhone: maskPhone(flow.phone),
             deliveryFailed: status3.deliveryFailed,
             codeMinutes: Math.ceil(status3.codeSecondsLeft / 60),
             canChangePhone: flow.preset.phone === undefined,
@@ -217,7 +222,8 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     const refused = unbound(request, reply, flow);
     if (refused !== undefined) return refused;
     const form = readForm(request.body);
-    if (!login.csrfMatches(flow, form.csrf)) throw new FlowError('forbidden', 'CSRF token missing or wrong');
+    if (!flowGuard.csrfMatches(flow, form.csrf))
+      throw new FlowError('forbidden', 'CSRF token missing or wrong');
     const outcome = await login.submit(flow, form, request.ip);
     switch (outcome.kind) {
       case 'redirect': {

@@ -13,7 +13,8 @@ import { eidentParams, hintPhone, type OidcParams } from '../oidc/params.ts';
 import type { ProviderPages } from '../oidc/provider.ts';
 import type { PendingRequest } from '../types.ts';
 import { OidcAnswer } from './oidc-answer.ts';
-import { FLOW_COOKIE, flowCookieOptions, newReferenceId } from './security.ts';
+import type { FlowGuard } from './flow-guard.ts';
+import { newReferenceId } from './security.ts';
 import type { SsoCookie } from './sso-cookie.ts';
 
 export interface OidcRouteDeps {
@@ -21,7 +22,8 @@ export interface OidcRouteDeps {
   readonly clients: ClientRegistry;
   readonly login: LoginService;
   readonly defaultLocale: Locale;
-  readonly secureCookies: boolean;
+  /** Binds each new flow to this browser (the flow cookie). */
+  readonly flowGuard: FlowGuard;
   readonly sso: SsoCookie | undefined;
   readonly onEvent: (event: string, fields: Record<string, unknown>) => void;
 }
@@ -124,11 +126,7 @@ export async function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDe
           offeredEids: client.eids,
           clientIp: request.ip,
         });
-        reply.setCookie(
-          FLOW_COOKIE,
-          login.bindingToken(flow.id),
-          flowCookieOptions(flow.id, deps.secureCookies, login.settings.flowTtlSeconds),
-        );
+        deps.flowGuard.bind(reply, flow.id);
         return reply.redirect(`/login/${flow.id}`, 303);
       } catch (error) {
         if (!(error instanceof SamlStatusError)) throw error;

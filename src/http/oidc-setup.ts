@@ -11,6 +11,7 @@ import { endOidcSessions, OidcParticipants } from '../oidc/participants.ts';
 import { buildProvider } from '../oidc/provider.ts';
 import type { KeyRing } from '../saml/key-ring.ts';
 import type { Store } from '../store/store.ts';
+import type { FlowGuard } from './flow-guard.ts';
 import type { OidcAnswer } from './oidc-answer.ts';
 import { providerPages, registerOidcRoutes } from './oidc-routes.ts';
 import type { SsoCookie } from './sso-cookie.ts';
@@ -29,6 +30,8 @@ export async function setUpOidc(
     readonly ring: KeyRing;
     readonly secret: string;
     readonly login: LoginService;
+    /** Binds each new flow to this browser (the flow cookie). */
+    readonly flowGuard: FlowGuard;
     /** The SSO cookie when SSO_ENABLED (shared with SAML), else undefined. */
     readonly sso: SsoCookie | undefined;
     readonly onEvent: (event: string, fields: Record<string, unknown>) => void;
@@ -37,7 +40,6 @@ export async function setUpOidc(
   },
 ): Promise<OidcSetup> {
   const { config } = deps;
-  const secure = config.baseUrl.startsWith('https:');
   const clients = ClientRegistry.load(config.oidc.clientsDir, {
     onProblem: (file, problem) => app.log.error({ file, problem }, 'OIDC client refused'),
   });
@@ -115,7 +117,7 @@ export async function setUpOidc(
     clients,
     login: deps.login,
     defaultLocale: config.defaultLocale,
-    secureCookies: secure,
+    flowGuard: deps.flowGuard,
     sso: deps.sso,
     onEvent: deps.onEvent,
   });

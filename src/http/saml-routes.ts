@@ -9,9 +9,9 @@ import { unsolicitedRequest } from '../saml/idp-initiated.ts';
 import type { SpRegistry } from '../saml/sp-registry.ts';
 import type { EidentParams, PendingRequest } from '../types.ts';
 import { requestLocale } from './error-handler.ts';
+import type { FlowGuard } from './flow-guard.ts';
 import type { SpAnswer } from './post-to-sp.ts';
 import type { SsoCookie } from './sso-cookie.ts';
-import { FLOW_COOKIE, flowCookieOptions } from './security.ts';
 
 export interface SamlRouteDeps {
   readonly ssoUrl: string;
@@ -19,6 +19,8 @@ export interface SamlRouteDeps {
   readonly registry: SpRegistry;
   readonly reader: AuthnRequestReader;
   readonly login: LoginService;
+  /** Binds each new flow to this browser (the flow cookie). */
+  readonly flowGuard: FlowGuard;
   readonly answer: SpAnswer;
   readonly defaultLocale: Locale;
   /** Longest RelayState accepted on an IdP-initiated link (RELAY_STATE_MAX_BYTES). */
@@ -128,12 +130,7 @@ export function registerSamlRoutes(app: FastifyInstance, deps: SamlRouteDeps): v
         clientIp: request.ip,
       });
       // This first, cross-site request needs no cookie; it sets the one that binds the flow to this browser.
-      const secure = deps.ssoUrl.startsWith('https:');
-      reply.setCookie(
-        FLOW_COOKIE,
-        deps.login.bindingToken(flow.id),
-        flowCookieOptions(flow.id, secure, deps.login.settings.flowTtlSeconds),
-      );
+      deps.flowGuard.bind(reply, flow.id);
       return reply.redirect(`/login/${flow.id}`, 303);
     } catch (error) {
       if (error instanceof SamlStatusError) return deps.answer.failure(reply, pending, error, locale);

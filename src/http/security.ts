@@ -1,7 +1,6 @@
 // Security headers for every reply, request ids users can quote, and log serializers that keep SAML out of logs.
 
 import { randomBytes } from 'node:crypto';
-import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** The CSP of every page: nothing external, forms only to ourselves, never framed. */
@@ -46,22 +45,6 @@ export function registerSecurityHeaders(app: FastifyInstance): void {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     done(null, payload);
   });
-}
-
-/** The cookie that binds a login flow to the browser that started it. One per flow: its Path is the flow's pages. */
-export const FLOW_COOKIE = 'nsi_flow';
-
-/**
- * Set on the 303 that follows the SP's (cross-site) request: HttpOnly, SameSite=Lax (sent on the top-level GET
- * that follows, never on cross-site subrequests or POSTs), Secure when BASE_URL is https, only for this flow's
- * pages, and gone with the flow.
- */
-export function flowCookieOptions(
-  flowId: string,
-  secure: boolean,
-  maxAgeSeconds: number,
-): CookieSerializeOptions {
-  return { path: `/login/${flowId}`, httpOnly: true, sameSite: 'lax', secure, maxAge: maxAgeSeconds };
 }
 
 /** Request log fields without the query string: it carries SAML messages and presets (PII). */

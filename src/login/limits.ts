@@ -263,6 +263,11 @@ export class Limits {
     return (await this.#store.get<number>(`{${flowId}}:attempts`)) ?? 0;
   }
 
+  /** A new code starts with no wrong entries. */
+  async resetWrongCodes(flowId: string): Promise<void> {
+    await this.#store.delete(`{${flowId}}:attempts`);
+  }
+
   /** A right code ends the number's run of failures: its count and wait are cleared. */
   async clearFailures(phone: string): Promise<void> {
     const p = this.#digest('phone', phone);
