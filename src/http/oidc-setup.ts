@@ -11,6 +11,7 @@ import { endOidcSessions, OidcParticipants } from '../oidc/participants.ts';
 import { buildProvider } from '../oidc/provider.ts';
 import type { KeyRing } from '../saml/key-ring.ts';
 import type { Store } from '../store/store.ts';
+import { pageCsp } from './csp.ts';
 import type { FlowGuard } from './flow-guard.ts';
 import type { OidcAnswer } from './oidc-answer.ts';
 import { providerPages, registerOidcRoutes } from './oidc-routes.ts';
@@ -78,6 +79,8 @@ export async function setUpOidc(
     proxy: config.trustProxy !== false,
     allowPrivateOutbound: config.oidc.allowPrivateOutbound,
     onEvent: deps.onEvent,
+    // No form-action: the library's form_post page posts to the client's redirect_uri.
+    contentSecurityPolicy: pageCsp({ script: 'self', formAction: 'anywhere' }),
   });
   new ClientAuthLimit(deps.store, deps.secret, config.oidc.clientAuthMaxFailures).install(
     provider,

@@ -2,14 +2,13 @@
 
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { pageCsp } from './csp.ts';
 
 /** The CSP of every page: nothing external, forms only to ourselves, never framed. */
-export const DEFAULT_CSP =
-  "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+export const DEFAULT_CSP = pageCsp();
 
 /** A page that runs our own script files (/assets/*.js, progressive enhancement only), never an inline one. */
-export const SELF_SCRIPT_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+export const SELF_SCRIPT_CSP = pageCsp({ script: 'self' });
 
 /**
  * The auto-post page runs its one nonce'd script and has no `form-action`: browsers apply form-action to the
@@ -17,7 +16,7 @@ export const SELF_SCRIPT_CSP =
  * application on another origin). The form's action is the ACS from metadata and the page holds no other markup.
  */
 export function postToSpCsp(nonce: string): string {
-  return `default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'nonce-${nonce}'; frame-ancestors 'none'; base-uri 'none'`;
+  return pageCsp({ script: { nonce }, formAction: 'anywhere' });
 }
 
 export function newNonce(): string {

@@ -7,6 +7,7 @@ import type { Locale } from '../i18n/index.ts';
 import type { ServiceProviderEntry } from '../saml/sp-registry.ts';
 import type { PendingRequest } from '../types.ts';
 import { sniffImage } from './branding.ts';
+import { cspHeader } from './csp.ts';
 import { outboundAgent } from './outbound.ts';
 
 /** Image types shown; anything else (HTML, scripts, unknown bytes) is never served. */
@@ -36,6 +37,9 @@ const DEFAULT_TIMEOUT_MS = 5000;
 const RETRY_AFTER_MS = 3600_000;
 /** The path logos are served under; the last segment is a hash of the image bytes. */
 export const SP_LOGO_PATH = '/assets/sp-logo/';
+
+/** A logo is an image, shown sandboxed: an SVG's own styles apply, nothing in it runs or loads. */
+const LOGO_CSP = cspHeader({ styleSrc: ["'unsafe-inline'"], sandbox: true });
 
 /** The content of a `data:` URI (RFC 2397) whose declared type is an image we serve and matches its bytes. */
 export function decodeDataUri(uri: string, maxBytes = DEFAULT_MAX_BYTES): Image {
@@ -180,7 +184,7 @@ export class SpLogos {
       return reply
         .header('content-type', image.type)
         .header('cache-control', 'public, max-age=86400')
-        .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox")
+        .header('content-security-policy', LOGO_CSP)
         .send(image.body);
     });
   }

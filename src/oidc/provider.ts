@@ -51,6 +51,11 @@ export interface ProviderOptions {
   /** Back-channel logout and client JWKS fetches may go to loopback/private addresses (tests, intranets). */
   readonly allowPrivateOutbound: boolean;
   readonly onEvent?: (event: string, fields: Record<string, unknown>) => void;
+  /**
+   * The CSP of the provider's own pages (http/csp.ts). The library's HTML (form_post, logout) runs one inline
+   * script it allows by hash, which it adds to the script-src given here.
+   */
+  readonly contentSecurityPolicy: string;
 }
 
 /** Cookie keys from the IdP secret: the same in every process, never the secret itself. */
@@ -64,9 +69,6 @@ const HEADERS: Record<string, string> = {
   'referrer-policy': 'no-referrer',
   'cross-origin-opener-policy': 'same-origin',
 };
-/** The library's HTML (form_post, logout) runs one inline script it allows by hash: keep a script-src for it. */
-const PROVIDER_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'";
 
 export function buildProvider(options: ProviderOptions): Provider {
   const { clients, logins, secret } = options;
@@ -203,7 +205,7 @@ export function buildProvider(options: ProviderOptions): Provider {
   // first: the library adds the hash of its one inline script (form_post, logout auto-submit) to script-src.
   provider.use(async (ctx, next) => {
     for (const [name, value] of Object.entries(HEADERS)) ctx.set(name, value);
-    ctx.set('content-security-policy', PROVIDER_CSP);
+    ctx.set('content-security-policy', options.contentSecurityPolicy);
     await next();
     if (!ctx.response.get('cache-control')) ctx.set('cache-control', 'no-store');
   });
