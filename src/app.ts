@@ -191,6 +191,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     // Base64 grows a SAML message by 4/3; the form has a few small fields besides.
     bodyLimit: Math.ceil(config.samlMaxBytes * 1.4) + config.relayStateMaxBytes + 4096,
     routerOptions: { maxParamLength: 64 },
+    // Route schemas (http/route-schemas.ts) check input and never change it: a number is not turned into text.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false } },
   });
 
   // OpenID Connect clients count as SPs in metric labels once they are loaded (below).

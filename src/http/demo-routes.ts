@@ -2,6 +2,7 @@
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type DemoSp, newRelayState } from '../demo/demo-sp.ts';
+import { DEMO_LOGIN_SCHEMA } from './route-schemas.ts';
 import { newNonce, postToSpCsp } from './security.ts';
 import { renderPage } from './views.ts';
 
@@ -31,27 +32,35 @@ export function registerDemoSp(app: FastifyInstance, demo: DemoSp): void {
     reply.header('content-type', 'application/samlmetadata+xml; charset=utf-8').send(demo.metadataXml());
   });
 
-  app.get('/demo/login', (request: FastifyRequest<{ Querystring: DemoQuery }>, reply) => {
-    const query = request.query;
-    const binding = query.binding === 'post' ? 'post' : 'redirect';
-    const login = demo.createLogin({ binding, signed: query.signed === 'yes', relayState: newRelayState() });
-    const extra = new URLSearchParams();
-    const presetid = presetFrom(query);
-    if (presetid !== '') extra.set('presetid', presetid);
-    if (query.force === 'yes') extra.set('forcepkivendor', 'nets_sms');
-    if (query.locale) extra.set('locale', query.locale);
-    const suffix = extra.size > 0 ? extra.toString() : '';
-    if ('url' in login) return reply.redirect(`${login.url}${suffix === '' ? '' : `&${suffix}`}`, 303);
-    const nonce = newNonce();
-    const action = `${login.action}${suffix === '' ? '' : `?${suffix}`}`;
-    reply.header('content-security-policy', postToSpCsp(nonce));
-    return renderPage(reply, 'demo-post', 'en', {
-      title: 'Demo service provider',
-      action,
-      fields: Object.entries(login.fields).map(([name, value]) => ({ name, value })),
-      nonce,
-    });
-  });
+  app.get(
+    '/demo/login',
+    { schema: DEMO_LOGIN_SCHEMA },
+    (request: FastifyRequest<{ Querystring: DemoQuery }>, reply) => {
+      const query = request.query;
+      const binding = query.binding === 'post' ? 'post' : 'redirect';
+      const login = demo.createLogin({
+        binding,
+        signed: query.signed === 'yes',
+        relayState: newRelayState(),
+      });
+      const extra = new URLSearchParams();
+      const presetid = presetFrom(query);
+      if (presetid !== '') extra.set('presetid', presetid);
+      if (query.force === 'yes') extra.set('forcepkivendor', 'nets_sms');
+      if (query.locale) extra.set('locale', query.locale);
+      const suffix = extra.size > 0 ? extra.toString() : '';
+      if ('url' in login) return reply.redirect(`${login.url}${suffix === '' ? '' : `&${suffix}`}`, 303);
+      const nonce = newNonce();
+      const action = `${login.action}${suffix === '' ? '' : `?${suffix}`}`;
+      reply.header('content-security-policy', postToSpCsp(nonce));
+      return renderPage(reply, 'demo-post', 'en', {
+        title: 'Demo service provider',
+        action,
+        fields: Object.entries(login.fields).map(([name, value]) => ({ name, value })),
+        nonce,
+      });
+    },
+  );
 
   app.post('/demo/acs', async (request, reply) => {
     // Only text fields: a JSON body could carry numbers or objects where a form only has text.

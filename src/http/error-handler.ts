@@ -12,6 +12,14 @@ interface ErrorPage {
   readonly vars?: Readonly<Record<string, string | number>>;
 }
 
+/** A route schema refused the input (http/route-schemas.ts): a malformed request, as the handler would say. */
+function asRefusal(error: unknown): unknown {
+  if (error instanceof Error && 'validation' in error && error.validation !== undefined) {
+    return new UntrustedRequestError('malformed', error.message);
+  }
+  return error;
+}
+
 function pageFor(error: unknown): ErrorPage {
   if (error instanceof UntrustedRequestError) {
     const message: MessageKey = error.reason === 'unknown-sp' ? 'error.unknownSp' : 'error.badRequest';
@@ -71,7 +79,8 @@ export function sendErrorPage(
 }
 
 export function registerErrorHandler(app: FastifyInstance, fallbackLocale: Locale): void {
-  app.setErrorHandler((error, request, reply) => {
+  app.setErrorHandler((thrown, request, reply) => {
+    const error = asRefusal(thrown);
     const page = pageFor(error);
     if (page.status >= 500 && !(error instanceof StoreUnavailableError)) {
       request.log.error({ err: error }, 'request failed');

@@ -7,6 +7,7 @@ import type { Flow } from '../login/flow.ts';
 import type { LoginService } from '../login/login-service.ts';
 import type { LoginAnswer } from './login-answer.ts';
 import type { FlowGuard } from './flow-guard.ts';
+import { FLOW_RETURN_SCHEMA } from './route-schemas.ts';
 import type { ServiceLookup } from './sp-logo.ts';
 import { renderPage } from './views.ts';
 
@@ -97,6 +98,7 @@ export function renderFinished(
 export function registerFlowReturn(app: FastifyInstance, deps: FlowEndDeps): void {
   app.post(
     '/login/:flowId/return',
+    { schema: FLOW_RETURN_SCHEMA, attachValidation: true },
     async (request: FastifyRequest<{ Params: { flowId: string } }>, reply: FastifyReply) => {
       const { flowId } = request.params;
       if (!FLOW_ID.test(flowId)) throw new FlowError('expired', 'login flow not found or expired');

@@ -10,6 +10,7 @@ import { sendErrorPage } from './error-handler.ts';
 import { registerFlowReturn, renderExpired, renderFinished } from './flow-end-pages.ts';
 import type { LoginAnswer } from './login-answer.ts';
 import type { FlowGuard } from './flow-guard.ts';
+import { LOGIN_FORM_SCHEMA, LOGIN_PAGE_SCHEMA } from './route-schemas.ts';
 import { SELF_SCRIPT_CSP } from './security.ts';
 import { plainService, type ServiceLookup } from './sp-logo.ts';
 import { renderPage } from './views.ts';
@@ -194,6 +195,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
 
   app.get(
     '/login/:flowId',
+    { schema: LOGIN_PAGE_SCHEMA },
     async (
       request: FastifyRequest<{
         Params: { flowId: string };
@@ -216,26 +218,32 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     },
   );
 
-  app.post('/login/:flowId', async (request: FastifyRequest<{ Params: { flowId: string } }>, reply) => {
-    const flow = await loadFlow(request, reply);
-    if (flow === undefined) return reply;
-    const refused = unbound(request, reply, flow);
-    if (refused !== undefined) return refused;
-    const form = readForm(request.body);
-    if (!flowGuard.csrfMatches(flow, form.csrf))
-      throw new FlowError('forbidden', 'CSRF token missing or wrong');
-    const outcome = await login.submit(flow, form, request.ip);
-    switch (outcome.kind) {
-      case 'redirect': {
-        const notice = outcome.notice === undefined ? '' : `?notice=${outcome.notice}`;
-        return reply.redirect(`/login/${flow.id}${notice}`, 303);
+  // A field that fails LOGIN_FORM_SCHEMA is read as absent (readForm): the flow's own answer follows.
+  const formOptions = { schema: LOGIN_FORM_SCHEMA, attachValidation: true };
+  app.post(
+    '/login/:flowId',
+    formOptions,
+    async (request: FastifyRequest<{ Params: { flowId: string } }>, reply) => {
+      const flow = await loadFlow(request, reply);
+      if (flow === undefined) return reply;
+      const refused = unbound(request, reply, flow);
+      if (refused !== undefined) return refused;
+      const form = readForm(request.body);
+      if (!flowGuard.csrfMatches(flow, form.csrf))
+        throw new FlowError('forbidden', 'CSRF token missing or wrong');
+      const outcome = await login.submit(flow, form, request.ip);
+      switch (outcome.kind) {
+        case 'redirect': {
+          const notice = outcome.notice === undefined ? '' : `?notice=${outcome.notice}`;
+          return reply.redirect(`/login/${flow.id}${notice}`, 303);
+        }
+        case 'invalid':
+          return render(reply, outcome.flow, { problems: outcome.problems, values: outcome.values }, 400);
+        case 'completed':
+          return deps.answer.success(reply, flow.request, outcome.identity, flow.locale);
+        case 'failed':
+          return deps.answer.failure(reply, flow.request, outcome.error, flow.locale);
       }
-      case 'invalid':
-        return render(reply, outcome.flow, { problems: outcome.problems, values: outcome.values }, 400);
-      case 'completed':
-        return deps.answer.success(reply, flow.request, outcome.identity, flow.locale);
-      case 'failed':
-        return deps.answer.failure(reply, flow.request, outcome.error, flow.locale);
-    }
-  });
+    },
+  );
 }

@@ -11,6 +11,7 @@ import type { EidentParams, PendingRequest } from '../types.ts';
 import { requestLocale } from './error-handler.ts';
 import type { FlowGuard } from './flow-guard.ts';
 import type { SpAnswer } from './post-to-sp.ts';
+import { IDP_INITIATED_SCHEMA, SSO_POST_SCHEMA, SSO_REDIRECT_SCHEMA } from './route-schemas.ts';
 import type { SsoCookie } from './sso-cookie.ts';
 
 export interface SamlRouteDeps {
@@ -137,7 +138,7 @@ export function registerSamlRoutes(app: FastifyInstance, deps: SamlRouteDeps): v
       throw error;
     }
   };
-  app.get('/saml/sso', serve(readAuthnRequest));
-  app.post('/saml/sso', serve(readAuthnRequest));
-  app.get('/saml/idp-initiated', serve(readUnsolicited));
+  app.get('/saml/sso', { schema: SSO_REDIRECT_SCHEMA }, serve(readAuthnRequest));
+  app.post('/saml/sso', { schema: SSO_POST_SCHEMA }, serve(readAuthnRequest));
+  app.get('/saml/idp-initiated', { schema: IDP_INITIATED_SCHEMA }, serve(readUnsolicited));
 }
