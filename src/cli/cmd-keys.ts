@@ -3,7 +3,7 @@
 import { generateKeyPairSync, type KeyObject, X509Certificate } from 'node:crypto';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { selfSignedCertPem } from '../saml/self-signed.ts';
+import { selfSignedCertPem } from '../saml/keys/self-signed.ts';
 import { type Command, intOption, pathArg, stringOption, wantsJson } from './command.ts';
 import { type CertDescription, describeCert } from './describe.ts';
 import { cliConfig, cliKeyRing } from './idp-config.ts';

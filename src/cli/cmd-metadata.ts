@@ -1,8 +1,8 @@
 // `metadata`: prints our metadata exactly as GET /saml/metadata serves it (signed, with validUntil), or writes it.
 
 import { writeFile } from 'node:fs/promises';
-import { publishedCerts, signingKeys } from '../saml/key-ring.ts';
-import { idpUrls, PublishedMetadata } from '../saml/published-metadata.ts';
+import { publishedCerts, signingKeys } from '../saml/keys/key-ring.ts';
+import { idpUrls, PublishedMetadata } from '../saml/metadata/published-metadata.ts';
 import { type Command, pathArg, stringOption, wantsJson } from './command.ts';
 import { describeCert } from './describe.ts';
 import { cliConfig, cliKeyRing } from './idp-config.ts';

@@ -2,8 +2,8 @@
 
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { certsFromPem } from '../saml/metadata-signature.ts';
-import { REMOTE_SUFFIX, remoteCacheFile } from '../saml/remote-metadata.ts';
+import { certsFromPem } from '../saml/metadata/metadata-signature.ts';
+import { REMOTE_SUFFIX, remoteCacheFile } from '../saml/metadata/remote-metadata.ts';
 import { type Command, intOption, pathArg, spDir, stringOption, wantsJson } from './command.ts';
 import {
   type CliIo,

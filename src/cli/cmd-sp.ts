@@ -2,8 +2,8 @@
 
 import { readFile, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { REMOTE_SUFFIX, readVerifiedMetadata } from '../saml/remote-metadata.ts';
-import { parseSpMetadata, type ServiceProviderEntry } from '../saml/sp-metadata.ts';
+import { REMOTE_SUFFIX, readVerifiedMetadata } from '../saml/metadata/remote-metadata.ts';
+import { parseSpMetadata, type ServiceProviderEntry } from '../saml/metadata/sp-metadata.ts';
 import { type Command, intOption, spDir, wantsJson } from './command.ts';
 import { describeSp, type SpDescription, spFindings } from './describe.ts';
 import { Exit, type Finding, formatFindings, printJson, UsageError } from './io.ts';

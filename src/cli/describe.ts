@@ -2,13 +2,13 @@
 
 import { X509Certificate } from 'node:crypto';
 import type { Finding } from './io.ts';
-import type { ServiceProviderEntry } from '../saml/sp-metadata.ts';
+import type { ServiceProviderEntry } from '../saml/metadata/sp-metadata.ts';
 import {
   checkSpPolicy,
   defaultAttributeService,
   encryptionTarget,
   releasedAttributeNames,
-} from '../saml/sp-policy.ts';
+} from '../saml/metadata/sp-policy.ts';
 
 /** A certificate from SP metadata, as an admin checks it. */
 export interface CertDescription {

@@ -1,7 +1,7 @@
 // The IdP's own configuration and keys for the commands that need them (metadata, keys status).
 
 import { type Config, ConfigError, loadConfig } from '../config.ts';
-import { type KeyRing, loadKeyRing } from '../saml/key-ring.ts';
+import { type KeyRing, loadKeyRing } from '../saml/keys/key-ring.ts';
 import { type CliIo, UsageError } from './io.ts';
 
 /** The Config the server would build from the same environment; its problems are a usage error (exit 2). */

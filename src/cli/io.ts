@@ -1,6 +1,6 @@
 // What every CLI command gets: output streams, environment, a metadata fetcher and the clock; and the exit codes.
 
-import type { MetadataFetcher } from '../saml/remote-metadata.ts';
+import type { MetadataFetcher } from '../saml/metadata/remote-metadata.ts';
 
 /** The world a command runs in; tests give their own. */
 export interface CliIo {

@@ -8,9 +8,9 @@ import {
   readRemoteSourceConfig,
   readVerifiedMetadata,
   remoteCacheFile,
-} from '../saml/remote-metadata.ts';
-import type { ServiceProviderEntry } from '../saml/sp-metadata.ts';
-import { SpRegistry } from '../saml/sp-registry.ts';
+} from '../saml/metadata/remote-metadata.ts';
+import type { ServiceProviderEntry } from '../saml/metadata/sp-metadata.ts';
+import { SpRegistry } from '../saml/metadata/sp-registry.ts';
 import type { Finding } from './io.ts';
 
 /** A remote source and what its kept copy holds. */

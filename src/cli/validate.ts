@@ -1,11 +1,11 @@
 // Checks an SP metadata document before it is registered: the OASIS schema, the IdP's own parser and rules, the
 // signature when a signer certificate is given, validUntil, and certificates.
 
-import { attr, elementChildren, isElement, xsDateTime } from '../saml/dom.ts';
-import { MetadataSignatureError, verifyMetadataSignature } from '../saml/metadata-signature.ts';
-import { parseSpMetadata, type ServiceProviderEntry } from '../saml/sp-metadata.ts';
+import { attr, elementChildren, isElement, xsDateTime } from '../saml/xml/dom.ts';
+import { MetadataSignatureError, verifyMetadataSignature } from '../saml/metadata/metadata-signature.ts';
+import { parseSpMetadata, type ServiceProviderEntry } from '../saml/metadata/sp-metadata.ts';
 import { Ns } from '../saml/urn.ts';
-import { parseXmlStrict } from '../saml/xml-guard.ts';
+import { parseXmlStrict } from '../saml/xml/xml-guard.ts';
 import { describeSp, spFindings } from './describe.ts';
 import type { Finding } from './io.ts';
 import { type SchemaResult, validateMetadataSchema } from './xsd.ts';

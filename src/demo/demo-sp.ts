@@ -4,8 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as samlify from 'samlify';
-import { generateKeyPair } from '../saml/keys.ts';
-import { parseXmlStrict } from '../saml/xml-guard.ts';
+import { generateKeyPair } from '../saml/keys/keys.ts';
+import { parseXmlStrict } from '../saml/xml/xml-guard.ts';
 
 // samlify insists on a schema validator; the demo reads only our own responses, so the strict parser is enough.
 samlify.setSchemaValidator({

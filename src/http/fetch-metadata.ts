@@ -2,7 +2,7 @@
 // only public addresses (every hop checked at connect time) unless the admin named the host (outbound.ts).
 
 import { interceptors, request } from 'undici';
-import type { FetchedMetadata, MetadataFetcher } from '../saml/remote-metadata.ts';
+import type { FetchedMetadata, MetadataFetcher } from '../saml/metadata/remote-metadata.ts';
 import { outboundAgent } from './outbound.ts';
 
 const ACCEPT = 'application/samlmetadata+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.1';

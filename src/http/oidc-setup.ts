@@ -9,7 +9,7 @@ import { ClientRegistry } from '../oidc/client-registry.ts';
 import { OidcLogins } from '../oidc/logins.ts';
 import { endOidcSessions, OidcParticipants } from '../oidc/participants.ts';
 import { buildProvider } from '../oidc/provider.ts';
-import type { KeyRing } from '../saml/key-ring.ts';
+import type { KeyRing } from '../saml/keys/key-ring.ts';
 import type { Store } from '../store/store.ts';
 import { pageCsp } from './csp.ts';
 import type { FlowGuard } from './flow-guard.ts';

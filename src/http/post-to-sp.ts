@@ -4,8 +4,8 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import type { SamlStatusError } from '../errors.ts';
 import type { Locale } from '../i18n/index.ts';
-import { makeNameId } from '../saml/name-id.ts';
-import type { ResponseBuilder } from '../saml/response.ts';
+import { makeNameId } from '../saml/outbound/name-id.ts';
+import type { ResponseBuilder } from '../saml/outbound/response.ts';
 import type { Identity, PendingRequest } from '../types.ts';
 import type { SsoSession } from '../idp/session/sso-session.ts';
 import { newNonce, postToSpCsp } from './security.ts';
@@ -47,7 +47,7 @@ export class SpAnswer {
     // Before the session records this SP: a refused recipient gets nothing and joins nothing.
     this.#responses.checkRecipient(request);
     const now = new Date();
-    // The SP's metadata names the format when the request did not (saml/sp-policy.ts).
+    // The SP's metadata names the format when the request did not (saml/metadata/sp-policy.ts).
     const nameIdFormat = this.#responses.nameIdFormatFor(request);
     const spNameQualifier = request.spNameQualifier ?? request.spEntityId;
     const nameId = makeNameId(nameIdFormat, identity.phone, spNameQualifier, this.#secret);

@@ -17,10 +17,14 @@ import {
   type OutboundMessage,
   type SloBinding,
   sloEndpoint,
-} from '../saml/logout.ts';
-import type { IncomingLogoutRequest, IncomingLogoutResponse, LogoutReader } from '../saml/logout-reader.ts';
-import { nameIdFormatUrn } from '../saml/name-id.ts';
-import type { ServiceProviderEntry, SpRegistry } from '../saml/sp-registry.ts';
+} from '../saml/outbound/logout.ts';
+import type {
+  IncomingLogoutRequest,
+  IncomingLogoutResponse,
+  LogoutReader,
+} from '../saml/inbound/logout-reader.ts';
+import { nameIdFormatUrn } from '../saml/outbound/name-id.ts';
+import type { ServiceProviderEntry, SpRegistry } from '../saml/metadata/sp-registry.ts';
 import { newSamlId } from '../saml/values.ts';
 import { requestLocale } from './error-handler.ts';
 import { newNonce } from './security.ts';

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { type Dispatcher, request } from 'undici';
 import type { Locale } from '../i18n/index.ts';
-import type { ServiceProviderEntry } from '../saml/sp-registry.ts';
+import type { ServiceProviderEntry } from '../saml/metadata/sp-registry.ts';
 import type { PendingRequest } from '../types.ts';
 import { sniffImage } from './branding.ts';
 import { cspHeader } from './csp.ts';

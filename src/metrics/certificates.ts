@@ -1,8 +1,8 @@
 // The end of validity of every certificate the IdP depends on: our signing pairs and each trusted SP's.
 
 import { X509Certificate } from 'node:crypto';
-import type { KeyRing } from '../saml/key-ring.ts';
-import type { SpRegistry } from '../saml/sp-registry.ts';
+import type { KeyRing } from '../saml/keys/key-ring.ts';
+import type { SpRegistry } from '../saml/metadata/sp-registry.ts';
 import type { CertificateExpiry } from './metrics.ts';
 
 /** Parsed certificates by their base64 DER, so a scrape does not parse the same certificate again. */

@@ -1,8 +1,8 @@
 // The OpenID Provider's signing keys: the SAML signing pair and its rollover, as private JWKs (RFC 7517).
 
 import { createHash } from 'node:crypto';
-import type { KeyRing } from '../saml/key-ring.ts';
-import type { IdpKeys } from '../saml/keys.ts';
+import type { KeyRing } from '../saml/keys/key-ring.ts';
+import type { IdpKeys } from '../saml/keys/keys.ts';
 
 /** A private RSA JWK as oidc-provider takes it. */
 export type PrivateJwk = Record<string, string> & { readonly kid: string };

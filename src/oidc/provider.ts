@@ -3,7 +3,7 @@
 import { createHmac } from 'node:crypto';
 import Provider, { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { LOCALES } from '../i18n/index.ts';
-import type { KeyRing } from '../saml/key-ring.ts';
+import type { KeyRing } from '../saml/keys/key-ring.ts';
 import type { Store } from '../store/store.ts';
 import { storeAdapter } from './adapter.ts';
 import {

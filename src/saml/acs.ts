@@ -1,7 +1,7 @@
 // Resolves where the Response goes: an HTTP-POST AssertionConsumerService from the SP's metadata (docs/contract.md §4).
 
 import { UntrustedRequestError } from '../errors.ts';
-import type { AcsEndpoint, ServiceProviderEntry } from './sp-metadata.ts';
+import type { AcsEndpoint, ServiceProviderEntry } from './metadata/sp-metadata.ts';
 import { Binding } from './urn.ts';
 
 /** What the AuthnRequest asked for; both undefined means "the default". */

@@ -4,7 +4,7 @@
 import { UntrustedRequestError } from '../errors.ts';
 import type { PendingRequest } from '../types.ts';
 import { resolveAcs } from './acs.ts';
-import type { ServiceProviderEntry } from './sp-metadata.ts';
+import type { ServiceProviderEntry } from './metadata/sp-metadata.ts';
 
 /** What the admin's link names: the SP (`sp`, or Shibboleth's `providerId`), optionally an ACS URL (`acs`/`shire`)
  * or index (`acsIndex`), and the RelayState (`RelayState`/`target`) the SP receives back. */

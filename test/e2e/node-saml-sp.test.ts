@@ -26,7 +26,7 @@ const RELAY_STATE = 'back to /cart?item=42&size=L <b>"Ærlig" ✓</b> 100%+tax %
  * node-saml 5.1 signs a Redirect request over `querystring.stringify` octets (space → %20; ' ! ( ) ~ left bare) but
  * sends `URL.searchParams` octets (space → +; ' ! ( ) ~ percent-encoded), so a signed Redirect RelayState holding
  * those characters carries a signature that does not verify over the octets received (SAML bindings §3.4.4.1); the
- * IdP also tries the query re-encoded that way (saml/bindings.ts). The matrix's signed Redirect cases use this one,
+ * IdP also tries the query re-encoded that way (saml/inbound/bindings.ts). The matrix's signed Redirect cases use this one,
  * still with `&`, `<`, quotes and non-ASCII; the test "signed HTTP-Redirect with spaces in RelayState" below sends
  * RELAY_STATE itself.
  */

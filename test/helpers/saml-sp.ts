@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { SignedXml } from 'xml-crypto';
-import type { SsoHttpInput } from '../../src/saml/bindings.ts';
-import { generateKeyPair } from '../../src/saml/keys.ts';
+import type { SsoHttpInput } from '../../src/saml/inbound/bindings.ts';
+import { generateKeyPair } from '../../src/saml/keys/keys.ts';
 import { Alg, Binding, Ns } from '../../src/saml/urn.ts';
 import { samlTime } from '../../src/saml/values.ts';
-import { el, renderXml, type XmlChild } from '../../src/saml/xml-writer.ts';
+import { el, renderXml, type XmlChild } from '../../src/saml/xml/xml-writer.ts';
 
 /** The IdP SSO endpoint used by the helpers' defaults. */
 export const TEST_SSO_URL = 'https://idp.example.org/saml/sso';

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fetchMetadata } from '../../src/http/fetch-metadata.ts';
-import { RemoteMetadata, remoteCacheFile } from '../../src/saml/remote-metadata.ts';
-import { SpRegistry } from '../../src/saml/sp-registry.ts';
+import { RemoteMetadata, remoteCacheFile } from '../../src/saml/metadata/remote-metadata.ts';
+import { SpRegistry } from '../../src/saml/metadata/sp-registry.ts';
 import { buildTestIdp } from '../helpers/app.ts';
 import {
   federationKeys,

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { fetchMetadata } from '../../src/http/fetch-metadata.ts';
-import type { RemoteMetadataPolicy } from '../../src/saml/metadata-freshness.ts';
-import { RemoteMetadata } from '../../src/saml/remote-metadata.ts';
-import { SpRegistry } from '../../src/saml/sp-registry.ts';
+import type { RemoteMetadataPolicy } from '../../src/saml/metadata/metadata-freshness.ts';
+import { RemoteMetadata } from '../../src/saml/metadata/remote-metadata.ts';
+import { SpRegistry } from '../../src/saml/metadata/sp-registry.ts';
 import { samlTime } from '../../src/saml/values.ts';
 import {
   federationKeys,

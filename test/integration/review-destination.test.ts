@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Binding, Ns } from '../../src/saml/urn.ts';
 import { samlTime } from '../../src/saml/values.ts';
-import { el, renderXml } from '../../src/saml/xml-writer.ts';
+import { el, renderXml } from '../../src/saml/xml/xml-writer.ts';
 import { buildTestIdp, type TestIdp } from '../helpers/app.ts';
 import { LogLines } from '../helpers/refusals.ts';
 import { authnRequestXml, createTestSp, newRequestId, postForm, redirectQuery } from '../helpers/saml-sp.ts';

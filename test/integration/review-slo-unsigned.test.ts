@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { inflateRawSync } from 'node:zlib';
 import { Binding, Ns } from '../../src/saml/urn.ts';
 import { samlTime } from '../../src/saml/values.ts';
-import { el, renderXml } from '../../src/saml/xml-writer.ts';
+import { el, renderXml } from '../../src/saml/xml/xml-writer.ts';
 import { buildTestIdp, type TestIdp } from '../helpers/app.ts';
 import { BrowserClient } from '../helpers/browser-client.ts';
 import { LogLines } from '../helpers/refusals.ts';

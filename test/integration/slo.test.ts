@@ -9,7 +9,7 @@ import { DOMParser } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
 import { Alg, Binding, Ns } from '../../src/saml/urn.ts';
 import { samlTime } from '../../src/saml/values.ts';
-import { el, renderXml } from '../../src/saml/xml-writer.ts';
+import { el, renderXml } from '../../src/saml/xml/xml-writer.ts';
 import { buildTestIdp, type TestIdp } from '../helpers/app.ts';
 import { BrowserClient, formAction, inputValue } from '../helpers/browser-client.ts';
 import { LogLines } from '../helpers/refusals.ts';

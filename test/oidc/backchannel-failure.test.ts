@@ -10,7 +10,7 @@ import * as oc from 'openid-client';
 import { translate } from '../../src/i18n/index.ts';
 import { Ns } from '../../src/saml/urn.ts';
 import { samlTime } from '../../src/saml/values.ts';
-import { el, renderXml } from '../../src/saml/xml-writer.ts';
+import { el, renderXml } from '../../src/saml/xml/xml-writer.ts';
 import { inputValue } from '../helpers/browser-client.ts';
 import {
   CookieBrowser,

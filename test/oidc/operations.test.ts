@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, test } from 'node:test';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as oc from 'openid-client';
-import { generateKeyPair } from '../../src/saml/keys.ts';
+import { generateKeyPair } from '../../src/saml/keys/keys.ts';
 import { RedisStore } from '../../src/store/redis.ts';
 import { freePort } from '../helpers/http-idp.ts';
 import { CookieBrowser, logIn, type OidcIdp, PHONE, SECRET, startOidcIdp } from '../helpers/oidc.ts';

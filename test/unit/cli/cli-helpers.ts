@@ -3,7 +3,7 @@
 import { generateKeyPairSync, type KeyObject, X509Certificate } from 'node:crypto';
 import { fetchMetadata } from '../../../src/http/fetch-metadata.ts';
 import { run } from '../../../src/cli/main.ts';
-import { selfSignedCertPem } from '../../../src/saml/self-signed.ts';
+import { selfSignedCertPem } from '../../../src/saml/keys/self-signed.ts';
 
 /** What one command line did. */
 export interface CliResult {

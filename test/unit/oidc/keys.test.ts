@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { createPrivateKey } from 'node:crypto';
 import { test } from 'node:test';
 import { oidcJwks } from '../../../src/oidc/keys.ts';
-import type { KeyRing } from '../../../src/saml/key-ring.ts';
-import { generateKeyPair, idpKeysFromPem } from '../../../src/saml/keys.ts';
+import type { KeyRing } from '../../../src/saml/keys/key-ring.ts';
+import { generateKeyPair, idpKeysFromPem } from '../../../src/saml/keys/keys.ts';
 
 const pair = () => {
   const p = generateKeyPair('idp.example.test');
