@@ -178,7 +178,7 @@ test('the core rule refuses each forbidden import and lets the shared modules th
     "import { request } from 'undici';",
     "import type { Redis } from 'ioredis';",
     "import Handlebars from 'handlebars';",
-    "import { makeNameId } from '../saml/name-id.ts';",
+    "import { makeNameId } from '../saml/outbound/name-id.ts';",
     "import { ACR } from '../oidc/claims.ts';",
     "import { renderPage } from '../http/views.ts';",
     "import type { Store } from '../store/store.ts';",
@@ -196,7 +196,7 @@ test('the core rule refuses each forbidden import and lets the shared modules th
     'idp/example.ts → undici',
     'idp/example.ts → ioredis',
     'idp/example.ts → handlebars',
-    'idp/example.ts → saml/name-id.ts',
+    'idp/example.ts → saml/outbound/name-id.ts',
     'idp/example.ts → oidc/claims.ts',
     'idp/example.ts → http/views.ts',
   ]);
