@@ -48,6 +48,7 @@ import { recordEvent } from './metrics/events.ts';
 import { measuredSms, measuredStore, registerHttpMetrics } from './metrics/instrument.ts';
 import { listenMetrics } from './metrics/listener.ts';
 import { Metrics } from './metrics/metrics.ts';
+import { replayKeys } from './store/keys.ts';
 import { MemoryStore } from './store/memory.ts';
 import { RedisStore } from './store/redis.ts';
 import type { Store } from './store/store.ts';
@@ -266,7 +267,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
   const reader = new AuthnRequestReader({
     registry,
-    rememberRequestId: (sp, id, ttl) => store.setIfAbsent(`replay:${sp}:${id}`, 1, ttl),
+    rememberRequestId: (sp, id, ttl) => store.setIfAbsent(replayKeys.authnRequest(sp, id), 1, ttl),
     wantAuthnRequestsSigned: config.wantAuthnRequestsSigned,
     clockSkewSeconds: config.clockSkewSeconds,
     maxAgeSeconds: config.authnRequestMaxAgeSeconds,
@@ -358,7 +359,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     registry,
     reader: new LogoutReader({
       registry,
-      rememberMessageId: (sp, id, ttl) => store.setIfAbsent(`replay:slo:${sp}:${id}`, 1, ttl),
+      rememberMessageId: (sp, id, ttl) => store.setIfAbsent(replayKeys.logoutMessage(sp, id), 1, ttl),
       wantLogoutRequestsSigned: config.wantLogoutRequestsSigned,
       clockSkewSeconds: config.clockSkewSeconds,
       maxAgeSeconds: config.authnRequestMaxAgeSeconds,

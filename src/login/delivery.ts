@@ -1,6 +1,7 @@
 // What the IdP knows about the SMS of one login flow: each attempt's gateway and outcome, and the receipts that
 // came back. Advisory only: it picks the gateway for a resend and warns the user, it never authenticates anyone.
 
+import { flowKeys, smsReferenceKey } from '../store/keys.ts';
 import type { Store } from '../store/store.ts';
 
 export interface DeliveryAttempt {
@@ -20,8 +21,8 @@ export interface DeliveryRecord {
 }
 
 const EMPTY: DeliveryRecord = { attempts: [] };
-const recordKey = (flowId: string): string => `{${flowId}}:sms`;
-const refKey = (ref: string): string => `smsref:${ref}`;
+const recordKey = flowKeys.deliveries;
+const refKey = smsReferenceKey;
 
 export class Deliveries {
   readonly #store: Store;

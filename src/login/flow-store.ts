@@ -2,12 +2,12 @@
 
 import { FlowError } from '../errors.ts';
 import { isLocale } from '../i18n/index.ts';
+import { flowKeys } from '../store/keys.ts';
 import type { Store } from '../store/store.ts';
 import { type DoneFlow, type Flow, type OpenFlow, transition } from './flow.ts';
 import { FlowTombstones } from './flow-tombstone.ts';
 
 const FLOW_ID = /^[A-Za-z0-9_-]{24}$/;
-const flowKey = (id: string): string => `{${id}}:flow`;
 
 const isString = (value: unknown): value is string => typeof value === 'string';
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
@@ -92,7 +92,7 @@ export class FlowStore {
 
   /** The stored flow as it is now, or undefined when it is gone or unreadable. */
   async read(flowId: string): Promise<Flow | undefined> {
-    const stored = await this.#store.get<unknown>(flowKey(flowId));
+    const stored = await this.#store.get<unknown>(flowKeys.record(flowId));
     return isStoredFlow(stored) ? stored : undefined;
   }
 
@@ -103,12 +103,12 @@ export class FlowStore {
   }
 
   async save(flow: Flow): Promise<void> {
-    await this.#store.set(flowKey(flow.id), flow, this.#ttlOf(flow));
+    await this.#store.set(flowKeys.record(flow.id), flow, this.#ttlOf(flow));
   }
 
   /** Writes `next` only when the stored flow is still `read` (compare-and-set); false when it changed meanwhile. */
   saveIf(read: Flow, next: Flow): Promise<boolean> {
-    return this.#store.replaceIf(flowKey(read.id), read, next, this.#ttlOf(next));
+    return this.#store.replaceIf(flowKeys.record(read.id), read, next, this.#ttlOf(next));
   }
 
   /** Stores a flow that ended with an answer to its SP; its tombstone goes, later visits see "finished". */

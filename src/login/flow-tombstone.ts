@@ -1,6 +1,7 @@
 // What stays of a login flow after it expires, so the expired page can still offer the way back to the SP.
 
 import type { Locale } from '../i18n/index.ts';
+import { flowKeys } from '../store/keys.ts';
 import type { Store } from '../store/store.ts';
 import type { PendingRequest } from '../types.ts';
 
@@ -20,8 +21,6 @@ export interface Tombstone {
   readonly csrf: string;
 }
 
-const key = (flowId: string): string => `{${flowId}}:tombstone`;
-
 /**
  * Tombstones of open flows. One is written when a flow starts and removed when it ends (an identity or a status
  * went to the SP), so only a flow that ran out of time leaves one behind; taking it is single use.
@@ -40,21 +39,21 @@ export class FlowTombstones {
       locale: flow.locale,
       csrf: flow.csrf,
     };
-    await this.#store.set(key(flow.id), tombstone, TOMBSTONE_TTL_SECONDS);
+    await this.#store.set(flowKeys.tombstone(flow.id), tombstone, TOMBSTONE_TTL_SECONDS);
   }
 
   /** The tombstone of a flow that has not ended, if any. */
   read(flowId: string): Promise<Tombstone | undefined> {
-    return this.#store.get<Tombstone>(key(flowId));
+    return this.#store.get<Tombstone>(flowKeys.tombstone(flowId));
   }
 
   /** Reads and removes it at once: of two racing posts only one answers the SP. */
   take(flowId: string): Promise<Tombstone | undefined> {
-    return this.#store.take<Tombstone>(key(flowId));
+    return this.#store.take<Tombstone>(flowKeys.tombstone(flowId));
   }
 
   /** Removed when the flow ends with an answer to the SP. */
   async forget(flowId: string): Promise<void> {
-    await this.#store.delete(key(flowId));
+    await this.#store.delete(flowKeys.tombstone(flowId));
   }
 }

@@ -3,6 +3,7 @@
 import { createHmac } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { flowKeys, limitKeys } from '../store/keys.ts';
 import type { Store } from '../store/store.ts';
 
 /**
@@ -133,19 +134,19 @@ export class Limits {
     return [
       {
         reason: 'ip-rate',
-        key: `sms:ip:${this.#digest('ip', addressKey(clientIp))}`,
+        key: limitKeys.smsPerAddress(this.#digest('ip', addressKey(clientIp))),
         limit: s.smsMaxPerIp,
         ttl: HOUR,
       },
-      { reason: 'phone-rate', key: `sms:phone:${p}`, limit: s.smsMaxPerPhone, ttl: HOUR },
-      { reason: 'phone-day-rate', key: `sms:phoneday:${p}`, limit: s.smsMaxPerPhoneDay, ttl: DAY },
+      { reason: 'phone-rate', key: limitKeys.smsPerPhone(p), limit: s.smsMaxPerPhone, ttl: HOUR },
+      { reason: 'phone-day-rate', key: limitKeys.smsPerPhoneDay(p), limit: s.smsMaxPerPhoneDay, ttl: DAY },
       {
         reason: 'prefix-rate',
-        key: `sms:prefix:${this.#digest('prefix', numberPrefix(phone, s.smsPrefixDigits))}`,
+        key: limitKeys.smsPerPrefix(this.#digest('prefix', numberPrefix(phone, s.smsPrefixDigits))),
         limit: s.smsMaxPerPrefix,
         ttl: HOUR,
       },
-      { reason: 'global-rate', key: 'sms:global', limit: s.smsMaxGlobal, ttl: HOUR },
+      { reason: 'global-rate', key: limitKeys.smsGlobal, limit: s.smsMaxGlobal, ttl: HOUR },
     ];
   }
 
@@ -167,7 +168,7 @@ export class Limits {
   ): Promise<Refusal<SendRefusal> | undefined> {
     const locked = await this.#locked(phone);
     if (locked !== undefined) return locked;
-    const flowKey = `{${flowId}}:sends`;
+    const flowKey = flowKeys.sends(flowId);
     const windows = this.#windows(phone, clientIp);
     const [sends = 0, ...counts] = await Promise.all([
       this.#store.get<number>(flowKey),
@@ -193,7 +194,7 @@ export class Limits {
   }
 
   async #locked(phone: string): Promise<Refusal<'phone-locked'> | undefined> {
-    const key = `otpfail:${this.#digest('phone', phone)}`;
+    const key = limitKeys.codeFailures(this.#digest('phone', phone));
     const failures = (await this.#store.get<number>(key)) ?? 0;
     if (failures < this.#settings.otpMaxFailuresPerPhone) return undefined;
     return { reason: 'phone-locked', retryAfterSeconds: await this.#retryAfter(key, DAY) };
@@ -204,14 +205,14 @@ export class Limits {
    * memory for its lifetime, so an unbounded number of starts would exhaust the store.
    */
   async chargeFlowStart(clientIp: string): Promise<Refusal<'flow-rate'> | undefined> {
-    const key = `flows:ip:${this.#digest('ip', addressKey(clientIp))}`;
+    const key = limitKeys.flowStartsPerAddress(this.#digest('ip', addressKey(clientIp)));
     if ((await this.#store.increment(key, HOUR)) <= this.#settings.flowMaxPerIp) return undefined;
     return { reason: 'flow-rate', retryAfterSeconds: await this.#retryAfter(key, HOUR) };
   }
 
   /** Sends used by this flow so far. */
   async sendsUsed(flowId: string): Promise<number> {
-    return (await this.#store.get<number>(`{${flowId}}:sends`)) ?? 0;
+    return (await this.#store.get<number>(flowKeys.sends(flowId))) ?? 0;
   }
 
   /**
@@ -223,23 +224,23 @@ export class Limits {
   async beginGuess(phone: string): Promise<Refusal<GuessRefusal> | undefined> {
     const p = this.#digest('phone', phone);
     const deadline = Date.now() + this.#guessWaitMs;
-    while (!(await this.#store.setIfAbsent(`otpguess:${p}`, 1, GUESS_LOCK_SECONDS))) {
+    while (!(await this.#store.setIfAbsent(limitKeys.guessLock(p), 1, GUESS_LOCK_SECONDS))) {
       if (Date.now() >= deadline) return { reason: 'busy', retryAfterSeconds: undefined };
       await sleep(GUESS_POLL_MS);
     }
     const refusal = (await this.#locked(phone)) ?? (await this.#waiting(p));
-    if (refusal !== undefined) await this.#store.delete(`otpguess:${p}`);
+    if (refusal !== undefined) await this.#store.delete(limitKeys.guessLock(p));
     return refusal;
   }
 
   async #waiting(p: string): Promise<Refusal<'failure-delay'> | undefined> {
-    const wait = await this.#store.ttl(`otpwait:${p}`);
+    const wait = await this.#store.ttl(limitKeys.codeWait(p));
     return wait === undefined || wait <= 0 ? undefined : { reason: 'failure-delay', retryAfterSeconds: wait };
   }
 
   /** Ends a guess started with beginGuess. */
   async endGuess(phone: string): Promise<void> {
-    await this.#store.delete(`otpguess:${this.#digest('phone', phone)}`);
+    await this.#store.delete(limitKeys.guessLock(this.#digest('phone', phone)));
   }
 
   /**
@@ -249,28 +250,31 @@ export class Limits {
   async recordWrongCode(flowId: string, phone: string, flowTtlSeconds: number): Promise<number> {
     const p = this.#digest('phone', phone);
     const [attempts, failures] = await Promise.all([
-      this.#store.increment(`{${flowId}}:attempts`, flowTtlSeconds),
-      this.#store.increment(`otpfail:${p}`, DAY),
+      this.#store.increment(flowKeys.wrongCodes(flowId), flowTtlSeconds),
+      this.#store.increment(limitKeys.codeFailures(p), DAY),
     ]);
     const s = this.#settings;
     const delay = failureDelaySeconds(failures, s.otpFailureDelayAfter, s.otpFailureDelayMaxSeconds);
-    if (delay > 0) await this.#store.set(`otpwait:${p}`, failures, delay);
+    if (delay > 0) await this.#store.set(limitKeys.codeWait(p), failures, delay);
     return attempts;
   }
 
   /** Wrong entries so far for this flow's code. */
   async wrongCodes(flowId: string): Promise<number> {
-    return (await this.#store.get<number>(`{${flowId}}:attempts`)) ?? 0;
+    return (await this.#store.get<number>(flowKeys.wrongCodes(flowId))) ?? 0;
   }
 
   /** A new code starts with no wrong entries. */
   async resetWrongCodes(flowId: string): Promise<void> {
-    await this.#store.delete(`{${flowId}}:attempts`);
+    await this.#store.delete(flowKeys.wrongCodes(flowId));
   }
 
   /** A right code ends the number's run of failures: its count and wait are cleared. */
   async clearFailures(phone: string): Promise<void> {
     const p = this.#digest('phone', phone);
-    await Promise.all([this.#store.delete(`otpfail:${p}`), this.#store.delete(`otpwait:${p}`)]);
+    await Promise.all([
+      this.#store.delete(limitKeys.codeFailures(p)),
+      this.#store.delete(limitKeys.codeWait(p)),
+    ]);
   }
 }

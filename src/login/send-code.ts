@@ -2,6 +2,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { FlowError } from '../errors.ts';
+import { flowKeys } from '../store/keys.ts';
 import { flowEvent, type LoginContext, refused } from './context.ts';
 import { sendCodeSms } from './code-delivery.ts';
 import {
@@ -22,8 +23,6 @@ import { LOCALE_COUNTRY } from './start-flow.ts';
 
 /** Most gateways one send can go through (failover), for the send lock's lifetime. */
 const GATEWAYS_PER_SEND = 6;
-
-const sendLockKey = (flowId: string): string => `{${flowId}}:sending`;
 
 /** Step 2: the names and number as typed, or as preset where the SP locked them; a valid form sends the code. */
 export async function identify(
@@ -116,7 +115,7 @@ async function sendCode(
   const { phone } = person;
   // One send at a time per flow: a double submit must not send two different codes. The lock outlives the
   // slowest send the gateway setting allows, so it cannot lapse while a send is still under way.
-  if (!(await ctx.store.setIfAbsent(sendLockKey(flow.id), 1, sendLockSeconds(ctx)))) {
+  if (!(await ctx.store.setIfAbsent(flowKeys.sendLock(flow.id), 1, sendLockSeconds(ctx)))) {
     return { problem: { key: 'error.busy' } };
   }
   try {
@@ -170,6 +169,6 @@ async function sendCode(
     flowEvent(ctx, resending ? 'otp.resent' : 'otp.sent', flow, { phone, sameCode: live !== undefined });
     return { flow: next.flow };
   } finally {
-    await ctx.store.delete(sendLockKey(flow.id));
+    await ctx.store.delete(flowKeys.sendLock(flow.id));
   }
 }

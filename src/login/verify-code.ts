@@ -1,12 +1,11 @@
 // Step 3 → done of the login: checks the typed code under the number's guess lock, counts wrong ones, finishes.
 
 import { FlowError, SamlStatus, SamlStatusError } from '../errors.ts';
+import { flowKeys } from '../store/keys.ts';
 import { flowEvent, type LoginContext, refused } from './context.ts';
 import { codeIsLive, transition, type VerifyCodeFlow } from './flow.ts';
 import type { Form, Outcome } from './outcome.ts';
 import { isCodeShaped, verifyCode } from './otp.ts';
-
-const usedKey = (flowId: string): string => `{${flowId}}:used`;
 
 /**
  * The typed code: its shape and the code's expiry first (no store call), then under the number's guess lock.
@@ -69,7 +68,7 @@ async function checkCode(ctx: LoginContext, flow: VerifyCodeFlow, typed: string)
     };
   }
   // Single use: of racing submits only one records the code as used, and only that one gets an identity.
-  if (!(await ctx.store.setIfAbsent(usedKey(flow.id), 1, ctx.settings.flowTtlSeconds))) {
+  if (!(await ctx.store.setIfAbsent(flowKeys.codeUsed(flow.id), 1, ctx.settings.flowTtlSeconds))) {
     throw new FlowError('finished', 'code already used');
   }
   const done = transition(flow, { kind: 'code-verified' }, ctx.now());

@@ -1,6 +1,7 @@
 // oidc-provider's storage on our Store (memory or Redis): every record expires, so two processes on one Redis
 // serve one login and nothing outlives its lifetime.
 
+import { oidcKeys } from '../store/keys.ts';
 import type { Store } from '../store/store.ts';
 
 /** What oidc-provider stores for one model instance (a token, a session, an interaction…). */
@@ -29,7 +30,7 @@ const FALLBACK_TTL_SECONDS = 86400;
 export type ClientSource = (clientId: string) => AdapterPayload | undefined;
 
 /**
- * Keys: `oidc:<Model>:{<id>}` per record; `oidc:uid:{<uid>}` → Session id; a grant's members as a counter
+ * Keys (store/keys.ts oidcKeys): `oidc:<Model>:{<id>}` per record; `oidc:uid:{<uid>}` → Session id; a grant's members as a counter
  * `oidc:grant:{<grantId>}:n` and `oidc:grant:{<grantId>}:<i>` → record key, so adding a member needs only an atomic
  * increment (no read-modify-write that two processes could interleave). The braces keep a record and its indexes in
  * one Redis Cluster slot.
@@ -43,7 +44,7 @@ export function storeAdapter(store: Store, clients: ClientSource) {
     }
 
     #key(id: string): string {
-      return `oidc:${this.name}:{${id}}`;
+      return oidcKeys.record(this.name, id);
     }
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number | undefined): Promise<void> {
@@ -52,14 +53,14 @@ export function storeAdapter(store: Store, clients: ClientSource) {
       const key = this.#key(id);
       await store.set(key, payload, ttl);
       if (this.name === 'Session' && typeof payload.uid === 'string') {
-        await store.set(`oidc:uid:{${payload.uid}}`, id, ttl);
+        await store.set(oidcKeys.sessionByUid(payload.uid), id, ttl);
       }
       if (GRANTABLE.has(this.name) && typeof payload.grantId === 'string') {
-        const grant = `oidc:grant:{${payload.grantId}}`;
+        const grant = payload.grantId;
         // The list outlives its members: a day, or the member's own lifetime when longer.
         const listTtl = Math.max(ttl, FALLBACK_TTL_SECONDS);
-        const n = await store.increment(`${grant}:n`, listTtl);
-        await store.set(`${grant}:${n}`, key, listTtl);
+        const n = await store.increment(oidcKeys.grantCount(grant), listTtl);
+        await store.set(oidcKeys.grantMember(grant, n), key, listTtl);
       }
     }
 
@@ -69,7 +70,7 @@ export function storeAdapter(store: Store, clients: ClientSource) {
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-      const id = await store.get<string>(`oidc:uid:{${uid}}`);
+      const id = await store.get<string>(oidcKeys.sessionByUid(uid));
       return id === undefined ? undefined : this.find(id);
     }
 
@@ -90,14 +91,13 @@ export function storeAdapter(store: Store, clients: ClientSource) {
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
-      const grant = `oidc:grant:{${grantId}}`;
-      const n = (await store.get<number>(`${grant}:n`)) ?? 0;
+      const n = (await store.get<number>(oidcKeys.grantCount(grantId))) ?? 0;
       for (let i = 1; i <= n; i++) {
-        const key = await store.get<string>(`${grant}:${i}`);
+        const key = await store.get<string>(oidcKeys.grantMember(grantId, i));
         if (key !== undefined) await store.delete(key);
-        await store.delete(`${grant}:${i}`);
+        await store.delete(oidcKeys.grantMember(grantId, i));
       }
-      await store.delete(`${grant}:n`);
+      await store.delete(oidcKeys.grantCount(grantId));
     }
   };
 }

@@ -4,6 +4,7 @@
 import { createHmac } from 'node:crypto';
 import Provider, { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { addressKey } from '../login/limits.ts';
+import { oidcKeys } from '../store/keys.ts';
 import type { Store } from '../store/store.ts';
 
 const HOUR = 3600;
@@ -37,8 +38,8 @@ export class ClientAuthLimit {
   #keys(clientId: string | undefined, ip: string): string[] {
     const digest = (kind: string, value: string) =>
       createHmac('sha256', this.#secret).update(`${kind}:${value}`).digest('base64url').slice(0, 22);
-    const keys = [`oidcauth:ip:${digest('ip', addressKey(ip))}`];
-    if (clientId !== undefined) keys.push(`oidcauth:client:${digest('client', clientId)}`);
+    const keys = [oidcKeys.authFailuresPerAddress(digest('ip', addressKey(ip)))];
+    if (clientId !== undefined) keys.push(oidcKeys.authFailuresPerClient(digest('client', clientId)));
     return keys;
   }
 

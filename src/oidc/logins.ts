@@ -1,6 +1,7 @@
 // Which login an OpenID Provider session stands on: the shared SSO session (or, without SSO, the identity itself).
 
 import type { SsoSessions } from '../idp/session/sso-session.ts';
+import { oidcKeys } from '../store/keys.ts';
 import type { Store } from '../store/store.ts';
 import type { Identity } from '../types.ts';
 
@@ -14,7 +15,7 @@ export interface LoginBinding {
   readonly authnInstant: number;
 }
 
-const key = (sessionUid: string): string => `oidc-login:{${sessionUid}}`;
+const key = oidcKeys.login;
 
 /** Binds OP sessions (by their uid, which every token carries) to logins. */
 export class OidcLogins {

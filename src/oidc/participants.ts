@@ -2,6 +2,7 @@
 
 import type Provider from 'oidc-provider';
 import type { SsoSession } from '../idp/session/sso-session.ts';
+import { oidcKeys } from '../store/keys.ts';
 import type { Store } from '../store/store.ts';
 import type { OidcLogins } from './logins.ts';
 
@@ -13,7 +14,7 @@ export interface OidcParticipant {
   readonly accountId: string;
 }
 
-const key = (ssoSessionId: string): string => `oidc-sso:{${ssoSessionId}}`;
+const key = oidcKeys.participants;
 
 export class OidcParticipants {
   readonly #store: Store;
