@@ -2,6 +2,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { Locale } from '../../i18n/index.ts';
+import { sessionKeys } from '../../store/keys.ts';
 import type { Store } from '../../store/store.ts';
 import type { NameIdFormat } from '../../types.ts';
 
@@ -64,10 +65,10 @@ interface OutstandingRequest {
 }
 
 const ID = /^[A-Za-z0-9_-]{24}$/;
-const processKey = (id: string): string => `{${id}}:slo`;
-const stateKey = (id: string, index: number): string => `{${id}}:slo:${index}`;
-const requestKey = (requestId: string): string => `slo-out:${requestId}`;
-const ticketKey = (id: string): string => `{${id}}:slo-ticket`;
+const processKey = sessionKeys.logout;
+const stateKey = sessionKeys.logoutTarget;
+const requestKey = sessionKeys.logoutRequest;
+const ticketKey = sessionKeys.logoutTicket;
 
 /** Keeps logouts in the Store. Each target's answer is its own key, so answers arriving together never collide. */
 export class LogoutProcesses {

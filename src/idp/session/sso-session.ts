@@ -10,6 +10,7 @@ import {
   randomBytes,
 } from 'node:crypto';
 import { sameSecret } from '../../constant-time.ts';
+import { sessionKeys } from '../../store/keys.ts';
 import type { Store } from '../../store/store.ts';
 import type { Identity, NameIdFormat } from '../../types.ts';
 
@@ -72,8 +73,8 @@ const ID = /^[A-Za-z0-9_-]{22}$/;
 const LOCK_TRIES = 40;
 const LOCK_WAIT_MS = 25;
 const MAX_SEAL_KEYS = 10_000;
-const sessionKey = (id: string): string => `{${id}}:sso`;
-const lockKey = (id: string): string => `{${id}}:sso-lock`;
+const sessionKey = sessionKeys.sso;
+const lockKey = sessionKeys.ssoLock;
 const sha256 = (value: string): string => createHash('sha256').update(value).digest('base64url');
 
 /** Keeps SSO sessions in the Store; the cookie value is `<id>.<token>`. */

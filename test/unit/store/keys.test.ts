@@ -2,6 +2,8 @@
 // under the name the previous version wrote it, and a flow's keys must share its Redis Cluster slot.
 
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import {
   flowKeys,
@@ -104,4 +106,22 @@ test('OpenID Connect records and limits', () => {
       'oidcauth:client:c',
     ],
   );
+});
+
+/** Key names as written before store/keys.ts: a string or template literal opening with one of their prefixes. */
+const KEY_LITERAL =
+  /[`'"](?:\{\$\{[^}]*\}\}:|replay:|smsref:|sms:(?:ip|phone|phoneday|prefix|global)|flows:ip:|otp(?:fail|wait|guess):|oidc(?:-login:|-sso:|auth:|:)|slo-out:)/;
+
+test('no module but store/keys.ts spells a store key', () => {
+  const src = join(import.meta.dirname, '../../../src');
+  const offenders = readdirSync(src, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts') && file !== join('store', 'keys.ts'))
+    .flatMap((file) =>
+      readFileSync(join(src, file), 'utf8')
+        .split('\n')
+        .map((line, i) => ({ where: `${file}:${i + 1}`, line }))
+        .filter(({ line }) => KEY_LITERAL.test(line) && !/^\s*(\/\/|\*|\/\*\*)/.test(line)),
+    )
+    .map(({ where, line }) => `${where}: ${line.trim()}`);
+  assert.deepEqual(offenders, []);
 });
