@@ -1,5 +1,6 @@
-// JSON schemas of every form and query the routes read. A failure is refused as a malformed request (the plain page
-// with a reference id, error-handler.ts) only where that was already the answer; else the handler still decides.
+// JSON schemas of every form and query the routes read. Where the handler has its own, more precise answer to bad
+// input (the flow's pages, the SAML bindings' refusals) the route sets attachValidation and the handler decides;
+// elsewhere a failure is refused as a malformed request: the plain page with a reference id (error-handler.ts).
 
 /** One text value. */
 const text = { type: 'string' } as const;
@@ -17,7 +18,7 @@ const EIDENT_QUERY = {
 } as const;
 
 /**
- * GET /saml/sso (HTTP-Redirect): every parameter once, as text. The binding refuses a repeated parameter anyway
+ * GET /saml/sso (HTTP-Redirect): every parameter once, as text. The binding refuses a repeated parameter itself
  * (docs/design.md §4); the signature is checked over the raw query, which no schema changes.
  */
 export const SSO_REDIRECT_SCHEMA = {
@@ -25,8 +26,8 @@ export const SSO_REDIRECT_SCHEMA = {
 } as const;
 
 /**
- * POST /saml/sso (HTTP-POST): the message and RelayState are text, once; a JSON body carrying anything else there
- * was always refused. E-Ident's parameters in the form are read when they are text and ignored otherwise.
+ * POST /saml/sso (HTTP-POST): the message and RelayState are text, once (the binding refuses anything else). E-Ident's
+ * parameters in the form are read when they are text and ignored otherwise.
  */
 export const SSO_POST_SCHEMA = {
   querystring: { type: 'object', properties: EIDENT_QUERY },

@@ -138,7 +138,9 @@ export function registerSamlRoutes(app: FastifyInstance, deps: SamlRouteDeps): v
       throw error;
     }
   };
-  app.get('/saml/sso', { schema: SSO_REDIRECT_SCHEMA }, serve(readAuthnRequest));
-  app.post('/saml/sso', { schema: SSO_POST_SCHEMA }, serve(readAuthnRequest));
+  // The bindings refuse malformed messages themselves, naming what is wrong (a repeated parameter, a field that is
+  // not text) in the log: a schema failure is left to them (attachValidation), so the refusal says the same.
+  app.get('/saml/sso', { schema: SSO_REDIRECT_SCHEMA, attachValidation: true }, serve(readAuthnRequest));
+  app.post('/saml/sso', { schema: SSO_POST_SCHEMA, attachValidation: true }, serve(readAuthnRequest));
   app.get('/saml/idp-initiated', { schema: IDP_INITIATED_SCHEMA }, serve(readUnsolicited));
 }
