@@ -1,6 +1,6 @@
 // SMS cost and code-guessing limits as atomic store counters (docs/contract.md §5): flow, IP, phone, prefix, global, failures.
 
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { flowKeys, limitKeys } from '../store/keys.ts';
@@ -113,24 +113,25 @@ interface Window {
 export class Limits {
   readonly #store: Store;
   readonly #settings: LimitSettings;
-  readonly #secret: string;
+  /** The secret as a key object, made once: every counter key is an HMAC of it. */
+  readonly #key: KeyObject;
   readonly #guessWaitMs: number;
 
   /** `guessWaitMs`: how long a guess waits for the one before it (a double submit) before it is refused as busy. */
   constructor(store: Store, settings: LimitSettings, secret: string, options: { guessWaitMs?: number } = {}) {
     this.#store = store;
     this.#settings = settings;
-    this.#secret = secret;
+    this.#key = createSecretKey(Buffer.from(secret, 'utf8'));
     this.#guessWaitMs = options.guessWaitMs ?? 2000;
   }
 
   #digest(kind: string, value: string): string {
-    return createHmac('sha256', this.#secret).update(`${kind}:${value}`).digest('base64url').slice(0, 22);
+    return createHmac('sha256', this.#key).update(`${kind}:${value}`).digest('base64url').slice(0, 22);
   }
 
-  #windows(phone: string, clientIp: string): Window[] {
+  /** `p`: the number's digest (#digest('phone', …)). */
+  #windows(phone: string, p: string, clientIp: string): Window[] {
     const s = this.#settings;
-    const p = this.#digest('phone', phone);
     return [
       {
         reason: 'ip-rate',
@@ -158,7 +159,7 @@ export class Limits {
    * Counts one SMS against every limit, or refuses it. All counters are read first and a refused send writes
    * nothing, so refused requests cannot spend the shared budgets (phone, prefix, global) of others. Two sends
    * racing at a limit may both be counted, but the one over the limit is still refused: never more SMS than
-   * the limits allow.
+   * the limits allow. The reads go out together, then the increments together: two round trips on Redis.
    */
   async chargeSend(
     flowId: string,
@@ -166,14 +167,16 @@ export class Limits {
     clientIp: string,
     flowTtlSeconds: number,
   ): Promise<Refusal<SendRefusal> | undefined> {
-    const locked = await this.#locked(phone);
-    if (locked !== undefined) return locked;
+    const p = this.#digest('phone', phone);
     const flowKey = flowKeys.sends(flowId);
-    const windows = this.#windows(phone, clientIp);
-    const [sends = 0, ...counts] = await Promise.all([
+    const windows = this.#windows(phone, p, clientIp);
+    const [failures = 0, sends = 0, ...counts] = await Promise.all([
+      this.#store.get<number>(limitKeys.codeFailures(p)),
       this.#store.get<number>(flowKey),
       ...windows.map((w) => this.#store.get<number>(w.key)),
     ]);
+    const locked = await this.#lockedBy(p, failures);
+    if (locked !== undefined) return locked;
     if (sends >= this.#settings.otpMaxSendsPerFlow)
       return { reason: 'flow-sends', retryAfterSeconds: undefined };
     const full = windows.find((w, i) => (counts[i] ?? 0) >= w.limit);
@@ -193,11 +196,13 @@ export class Limits {
     return undefined;
   }
 
-  async #locked(phone: string): Promise<Refusal<'phone-locked'> | undefined> {
-    const key = limitKeys.codeFailures(this.#digest('phone', phone));
-    const failures = (await this.#store.get<number>(key)) ?? 0;
+  /** The number's lock, given its count of consecutive wrong codes (`p`: its digest). */
+  async #lockedBy(p: string, failures: number): Promise<Refusal<'phone-locked'> | undefined> {
     if (failures < this.#settings.otpMaxFailuresPerPhone) return undefined;
-    return { reason: 'phone-locked', retryAfterSeconds: await this.#retryAfter(key, DAY) };
+    return {
+      reason: 'phone-locked',
+      retryAfterSeconds: await this.#retryAfter(limitKeys.codeFailures(p), DAY),
+    };
   }
 
   /**
@@ -228,14 +233,18 @@ export class Limits {
       if (Date.now() >= deadline) return { reason: 'busy', retryAfterSeconds: undefined };
       await sleep(GUESS_POLL_MS);
     }
-    const refusal = (await this.#locked(phone)) ?? (await this.#waiting(p));
+    // The lock and the wait are read together (one round trip); the lock is the refusal that counts first.
+    const [failures = 0, wait] = await Promise.all([
+      this.#store.get<number>(limitKeys.codeFailures(p)),
+      this.#store.ttl(limitKeys.codeWait(p)),
+    ]);
+    const refusal =
+      (await this.#lockedBy(p, failures)) ??
+      (wait === undefined || wait <= 0
+        ? undefined
+        : { reason: 'failure-delay' as const, retryAfterSeconds: wait });
     if (refusal !== undefined) await this.#store.delete(limitKeys.guessLock(p));
     return refusal;
-  }
-
-  async #waiting(p: string): Promise<Refusal<'failure-delay'> | undefined> {
-    const wait = await this.#store.ttl(limitKeys.codeWait(p));
-    return wait === undefined || wait <= 0 ? undefined : { reason: 'failure-delay', retryAfterSeconds: wait };
   }
 
   /** Ends a guess started with beginGuess. */

@@ -39,7 +39,9 @@ function msOf(ttlSeconds: number, key: string): number {
 }
 
 /**
- * Redis adapter of the Store contract (docs/design.md §3). Commands fail fast while Redis is unreachable
+ * Redis adapter of the Store contract (docs/design.md §3). Commands issued in the same tick (a step's
+ * `Promise.all`) go out in one write and come back in one read (auto-pipelining; per node on a Cluster), so
+ * they cost one round trip, not one each. Commands fail fast while Redis is unreachable
  * (no offline queue, no resend of commands whose connection dropped: GETDEL and INCR must not run
  * twice) and the client reconnects by itself. A StoreUnavailableError means the outcome is unknown.
  */
@@ -79,6 +81,7 @@ export class RedisStore implements Store {
     if (opts.clusterNodes !== undefined) {
       this.#client = new Cluster(opts.clusterNodes, {
         enableOfflineQueue: false,
+        enableAutoPipelining: true,
         clusterRetryStrategy: retry,
         slotsRefreshTimeout: this.#commandTimeoutMs,
         redisOptions: connection,
@@ -92,6 +95,7 @@ export class RedisStore implements Store {
           : { host: url.host, port: url.port }),
         db: url.db,
         enableOfflineQueue: false,
+        enableAutoPipelining: true,
         retryStrategy: retry,
       });
     }
