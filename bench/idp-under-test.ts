@@ -14,8 +14,15 @@ export const BASE_URL = 'https://idp.bench.test';
 const SERVER_TS = new URL('../src/server.ts', import.meta.url).pathname;
 const PROBE = new URL('./idp-probe.ts', import.meta.url).pathname;
 
+/** The files IdPs of one run share: the SP folder and the key folder (another process on the same Redis). */
+export interface IdpFiles {
+  readonly dir: string;
+  readonly sp: TestSp;
+}
+
 export interface IdpUnderTest {
   readonly origin: string;
+  readonly files: IdpFiles;
   readonly pid: number;
   readonly sp: TestSp;
   readonly idp: { entityId: string; ssoUrl: string; certPem: string };
@@ -27,45 +34,63 @@ export interface IdpUnderTest {
   stop(): Promise<void>;
 }
 
-/** Starts the IdP; `env` adds settings (REDIS_URL); `cpuProfileDir` makes it write a --cpu-prof profile on exit. */
+/**
+ * Starts the IdP; `env` adds settings (REDIS_URL); `cpuProfileDir` makes it write a --cpu-prof profile on exit.
+ * `sharing` the files of an IdP already started makes another process of the same deployment (same keys and SP),
+ * pinned to `core`; the first one removes the files when it stops.
+ */
 export async function startIdp(opts: {
   smsUrl: string;
   env?: Readonly<Record<string, string>>;
   cpuProfileDir?: string;
+  sharing?: IdpFiles;
+  core?: number;
 }): Promise<IdpUnderTest> {
-  const dir = mkdtempSync(join(tmpdir(), 'nsi-bench-'));
-  const sp = createTestSp({ entityId: 'https://sp.bench.test/sp' });
-  mkdirSync(join(dir, 'sp'));
-  writeFileSync(join(dir, 'sp', 'sp.xml'), sp.metadataXml);
+  const owned = opts.sharing === undefined;
+  const dir = opts.sharing?.dir ?? mkdtempSync(join(tmpdir(), 'nsi-bench-'));
+  const sp = opts.sharing?.sp ?? createTestSp({ entityId: 'https://sp.bench.test/sp' });
+  if (owned) {
+    mkdirSync(join(dir, 'sp'));
+    writeFileSync(join(dir, 'sp', 'sp.xml'), sp.metadataXml);
+  }
+  const removeFiles = () => {
+    if (owned) rmSync(dir, { recursive: true, force: true });
+  };
   const port = await freePort();
   const profile =
     opts.cpuProfileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`];
   let child: ChildProcess | undefined;
   try {
-    child = spawnPinnedNode(['--expose-gc', '--import', PROBE, ...profile, SERVER_TS], {
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      BASE_URL,
-      SP_METADATA_DIR: join(dir, 'sp'),
-      DEV_KEY_DIR: join(dir, 'keys'),
-      IDP_SECRET: 'bench-secret-0123456789-0123456789-abcdef',
-      DEMO_SP: 'false',
-      SMS_PROVIDER: 'webhook',
-      SMS_WEBHOOK_URL: opts.smsUrl,
-      TRUST_PROXY: '127.0.0.1',
-      SMS_MAX_PER_PHONE: '1000',
-      SMS_MAX_PER_PREFIX: '1000000',
-      SMS_MAX_PER_IP: '100000',
-      SMS_MAX_GLOBAL: '10000000',
-      FLOW_MAX_PER_IP: '1000000',
-      ...opts.env,
-    });
+    child = spawnPinnedNode(
+      ['--expose-gc', '--import', PROBE, ...profile, SERVER_TS],
+      {
+        NODE_ENV: 'production',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        BASE_URL,
+        SP_METADATA_DIR: join(dir, 'sp'),
+        DEV_KEY_DIR: join(dir, 'keys'),
+        IDP_SECRET: 'bench-secret-0123456789-0123456789-abcdef',
+        DEMO_SP: 'false',
+        SMS_PROVIDER: 'webhook',
+        SMS_WEBHOOK_URL: opts.smsUrl,
+        TRUST_PROXY: '127.0.0.1',
+        SMS_MAX_PER_PHONE: '1000',
+        SMS_MAX_PER_PREFIX: '1000000',
+        SMS_MAX_PER_IP: '100000',
+        SMS_MAX_GLOBAL: '10000000',
+        FLOW_MAX_PER_IP: '1000000',
+        ...opts.env,
+      },
+      'ignore',
+      opts.core,
+    );
     const origin = `http://127.0.0.1:${port}`;
     await waitUntilServing(child, `${origin}/readyz`);
     const running = child;
     return {
       origin,
+      files: { dir, sp },
       pid: running.pid as number,
       sp,
       idp: {
@@ -78,12 +103,12 @@ export async function startIdp(opts: {
       heap: () => ask<ProbeAnswer>(running, { ask: 'heap' }),
       async stop() {
         await stopChild(running);
-        rmSync(dir, { recursive: true, force: true });
+        removeFiles();
       },
     };
   } catch (error) {
     if (child !== undefined) await stopChild(child);
-    rmSync(dir, { recursive: true, force: true });
+    removeFiles();
     throw error;
   }
 }

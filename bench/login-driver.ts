@@ -29,21 +29,23 @@ const FAMILY = 'Nordmann';
 const FLOW_COOKIE = /(?:^|,\s*)nsi_flow=([^;]+)/;
 
 export class LoginDriver {
-  readonly #pool: Pool;
+  /** One connection pool per IdP process; step k of login n goes to process (n + k) mod their number. */
+  readonly #pools: readonly Pool[];
   readonly #sp: TestSp;
   readonly #ssoUrl: string;
   readonly #sink: SmsSink;
   readonly #verifier: SAML;
   verified = 0;
 
+  /** `origins`: the IdP processes; with several, every login walks through all of them (a shared store). */
   constructor(opts: {
-    origin: string;
+    origins: readonly string[];
     connections: number;
     sp: TestSp;
     idp: { entityId: string; ssoUrl: string; certPem: string };
     sink: SmsSink;
   }) {
-    this.#pool = new Pool(opts.origin, { connections: opts.connections, pipelining: 1 });
+    this.#pools = opts.origins.map((o) => new Pool(o, { connections: opts.connections, pipelining: 1 }));
     this.#sp = opts.sp;
     this.#ssoUrl = opts.idp.ssoUrl;
     this.#sink = opts.sink;
@@ -94,7 +96,7 @@ export class LoginDriver {
       mark = now;
     };
 
-    const sso = await this.#send('GET', `/saml/sso?${request.query}`, {
+    const sso = await this.#send(n, 'GET', `/saml/sso?${request.query}`, {
       ...base,
       'sec-fetch-site': 'cross-site',
     });
@@ -104,9 +106,9 @@ export class LoginDriver {
     lap();
     const page = { ...base, 'sec-fetch-site': 'same-origin', cookie: `nsi_flow=${cookie}` };
 
-    const identify = expectPage(await this.#send('GET', flowPath, page), 'identify page');
+    const identify = expectPage(await this.#send(n + 1, 'GET', flowPath, page), 'identify page');
     lap();
-    const sent = await this.#send('POST', formPath(identify, flowPath), page, {
+    const sent = await this.#send(n + 2, 'POST', formPath(identify, flowPath), page, {
       ...formFields(identify),
       given_name: GIVEN,
       family_name: FAMILY,
@@ -114,10 +116,10 @@ export class LoginDriver {
     });
     const codePath = expectRedirect(sent, 'identify + SMS');
     lap();
-    const codePage = expectPage(await this.#send('GET', codePath, page), 'code page');
+    const codePage = expectPage(await this.#send(n + 3, 'GET', codePath, page), 'code page');
     lap();
     const answered = expectPage(
-      await this.#send('POST', formPath(codePage, codePath), page, {
+      await this.#send(n + 4, 'POST', formPath(codePage, codePath), page, {
         ...formFields(codePage),
         code: this.#sink.takeCode(phone),
       }),
@@ -141,13 +143,16 @@ export class LoginDriver {
     this.verified += 1;
   }
 
+  /** One request, to IdP process `which` modulo their number. */
   async #send(
+    which: number,
     method: 'GET' | 'POST',
     path: string,
     headers: Record<string, string>,
     form?: Record<string, string>,
   ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
-    const response = await this.#pool.request({
+    const pool = this.#pools[which % this.#pools.length] as Pool;
+    const response = await pool.request({
       method,
       path,
       headers:
@@ -157,8 +162,8 @@ export class LoginDriver {
     return { status: response.statusCode, headers: response.headers, body: await response.body.text() };
   }
 
-  close(): Promise<void> {
-    return this.#pool.close();
+  async close(): Promise<void> {
+    await Promise.all(this.#pools.map((p) => p.close()));
   }
 }
 

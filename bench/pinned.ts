@@ -2,6 +2,7 @@
 
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
+import { availableParallelism } from 'node:os';
 import type { AddressInfo } from 'node:net';
 
 /** The core every measured process runs on (the load driver keeps the others). */
@@ -9,19 +10,25 @@ export const MEASURED_CORE = 1;
 
 const hasTaskset = spawnSync('taskset', ['-V'], { stdio: 'ignore' }).status === 0;
 
+/** The core of the i-th IdP process when several run (`--idps`): the measured core first, then the next ones. */
+export function coreOf(i: number): number {
+  return (MEASURED_CORE + i) % availableParallelism();
+}
+
 /** How the measured processes are pinned, for the report. */
 export function pinning(): string {
   return hasTaskset ? `taskset -c ${MEASURED_CORE}` : 'not pinned (no taskset)';
 }
 
-/** Spawns `node <args>` (this Node) pinned to the measured core, with an IPC channel and the given env only. */
+/** Spawns `node <args>` (this Node) pinned to `core` (the measured one), with an IPC channel and the given env only. */
 export function spawnPinnedNode(
   args: readonly string[],
   env: Readonly<Record<string, string>>,
   stdio: 'ignore' | 'pipe' = 'ignore',
+  core = MEASURED_CORE,
 ): ChildProcess {
   const command = hasTaskset ? 'taskset' : process.execPath;
-  const argv = hasTaskset ? ['-c', String(MEASURED_CORE), process.execPath, ...args] : [...args];
+  const argv = hasTaskset ? ['-c', String(core), process.execPath, ...args] : [...args];
   return spawn(command, argv, {
     cwd: new URL('../', import.meta.url).pathname,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },

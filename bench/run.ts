@@ -3,17 +3,18 @@
 // in-process section with store calls counted. Not a test: it asserts nothing, it measures.
 //
 //   npm run bench -- [--store memory|redis|both] [--logins N] [--seconds S] [--users N] [--in-process N]
-//                    [--set NAME=VALUE]... [--cpu-prof DIR] [--soak N]
+//                    [--set NAME=VALUE]... [--cpu-prof DIR] [--soak N] [--idps N]
 
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startRedisServer, type RedisServer } from '../test/helpers/redis-server.ts';
 import { type Floor, floorMsPerLogin, measureFloor } from './floor.ts';
+import type { ProbeAnswer } from './idp-probe.ts';
 import { type IdpUnderTest, startIdp } from './idp-under-test.ts';
 import { inProcessSection } from './in-process.ts';
 import { LoginDriver, STEPS } from './login-driver.ts';
 import { closedLoop, latencies, pacedLoop, type RunResult } from './load.ts';
-import { pinning } from './pinned.ts';
+import { coreOf, pinning } from './pinned.ts';
 import { SmsSink } from './sms-sink.ts';
 import { redisCounters, type RedisCounters } from './redis-counters.ts';
 
@@ -27,14 +28,21 @@ const { values: args } = parseArgs({
     'cpu-prof': { type: 'string' },
     set: { type: 'string', multiple: true, default: [] },
     soak: { type: 'string' },
+    /** IdP processes on one Redis, each on its own core; every login's steps go through all of them. */
+    idps: { type: 'string', default: '1' },
   },
 });
 const LOGINS = Number(args.logins);
 const SECONDS = Number(args.seconds);
 const USERS = Number(args.users);
+const IDPS = Number(args.idps);
 const WARMUP = 300;
 const REQUESTS_PER_LOGIN = STEPS.length;
-const stores = args.store === 'both' ? ['memory', 'redis'] : [args.store as string];
+// Several processes share state only through Redis: with --idps the memory store is left out.
+const stores = args.store === 'both' ? (IDPS > 1 ? ['redis'] : ['memory', 'redis']) : [args.store as string];
+if (!(IDPS >= 1) || (IDPS > 1 && stores.includes('memory'))) {
+  throw new Error('--idps wants a whole number, and more than 1 only on the redis store');
+}
 const MiB = 1048576;
 /** `--set NAME=VALUE`: IdP settings for this run (e.g. LOG_LEVEL=warn), on top of the benchmark's own. */
 const SETTINGS = Object.fromEntries(
@@ -48,36 +56,51 @@ const SETTINGS = Object.fromEntries(
 const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 const line = (label: string, value: string) => console.log(`  ${label.padEnd(34)}${value}`);
 
-/** The IdP, its gateway, its driver and (for Redis) its redis-server, started together and stopped together. */
+/** The IdPs, their gateway, the driver and (for Redis) a redis-server, started together and stopped together. */
 async function withIdp<T>(
   store: string,
-  run: (idp: IdpUnderTest, driver: LoginDriver, redis?: RedisServer) => Promise<T>,
+  run: (idps: readonly IdpUnderTest[], driver: LoginDriver, redis?: RedisServer) => Promise<T>,
 ) {
   const sink = await SmsSink.start();
   const redis = store === 'redis' ? await startRedisServer() : undefined;
+  const idps: IdpUnderTest[] = [];
   try {
-    const idp = await startIdp({
-      smsUrl: sink.url,
-      env: { ...SETTINGS, ...(redis === undefined ? {} : { REDIS_URL: redis.url }) },
-      cpuProfileDir: args['cpu-prof'],
-    });
+    const env = { ...SETTINGS, ...(redis === undefined ? {} : { REDIS_URL: redis.url }) };
+    for (let i = 0; i < IDPS; i++) {
+      const sharing = idps[0]?.files;
+      idps.push(
+        await startIdp({ smsUrl: sink.url, env, cpuProfileDir: args['cpu-prof'], sharing, core: coreOf(i) }),
+      );
+    }
+    const first = idps[0] as IdpUnderTest;
     const driver = new LoginDriver({
-      origin: idp.origin,
+      origins: idps.map((idp) => idp.origin),
       connections: USERS * 8,
-      sp: idp.sp,
-      idp: idp.idp,
+      sp: first.sp,
+      idp: first.idp,
       sink,
     });
     try {
-      return await run(idp, driver, redis);
+      return await run(idps, driver, redis);
     } finally {
       await driver.close();
-      await idp.stop();
     }
   } finally {
+    // The first process owns the shared files: it stops last.
+    for (const idp of idps.reverse()) await idp.stop();
     await redis?.stop();
     await sink.close();
   }
+}
+
+/** CPU, heap and RSS of all the IdP processes together. */
+async function usageOf(idps: readonly IdpUnderTest[]): Promise<ProbeAnswer> {
+  const answers = await Promise.all(idps.map((idp) => idp.usage()));
+  return {
+    cpuMicros: answers.reduce((sum, a) => sum + a.cpuMicros, 0),
+    heapUsedBytes: answers.reduce((sum, a) => sum + a.heapUsedBytes, 0),
+    rssBytes: answers.reduce((sum, a) => sum + a.rssBytes, 0),
+  };
 }
 
 /** Failed logins are printed with the first reasons, and make the benchmark exit non-zero. */
@@ -97,25 +120,29 @@ function printLatencies(title: string, result: RunResult): void {
 }
 
 async function throughput(store: string, floorOf: (idp: IdpUnderTest) => Promise<Floor>): Promise<void> {
-  await withIdp(store, async (idp, driver, redis) => {
+  await withIdp(store, async (idps, driver, redis) => {
+    const idp = idps[0] as IdpUnderTest;
     const floor = await floorOf(idp);
     const warmup = await closedLoop(driver, { logins: WARMUP, seconds: 60 }, driver.prepare(WARMUP), USERS);
     const requests = driver.prepare(LOGINS);
     const counters = redis === undefined ? undefined : await redisCounters(redis.port);
-    const before = await idp.usage();
+    const before = await usageOf(idps);
     const r0: RedisCounters | undefined = await counters?.read();
     const saturated = await closedLoop(driver, { logins: LOGINS, seconds: SECONDS }, requests, USERS);
     const r1 = await counters?.read();
     await counters?.close();
-    const after = await idp.usage();
+    const after = await usageOf(idps);
     const perSecond = saturated.logins / saturated.wallSeconds;
     const cpuMs = (after.cpuMicros - before.cpuMicros) / 1000 / saturated.logins;
     const half = driver.prepare(Math.ceil((perSecond / 2) * (SECONDS / 2)) + 1);
     const halfLoad = await pacedLoop(driver, { logins: half.length, seconds: SECONDS }, half, perSecond / 2);
     const floorMs = floorMsPerLogin(floor, REQUESTS_PER_LOGIN);
 
+    const pids = idps.map((i) => i.pid).join(', ');
+    const cores = idps.map((_, i) => coreOf(i)).join(', ');
     console.log(
-      `\n${store} store${redis === undefined ? '' : ` (redis-server ${redis.url})`}, IdP pid ${idp.pid}`,
+      `\n${store} store${redis === undefined ? '' : ` (redis-server ${redis.url})`}, IdP pid ${pids}` +
+        (idps.length > 1 ? ` on cores ${cores}, every login's steps spread over all ${idps.length}` : ''),
     );
     line('logins (closed loop)', `${saturated.logins} in ${fmt(saturated.wallSeconds)} s, ${USERS} users`);
     line(
@@ -150,7 +177,8 @@ async function throughput(store: string, floorOf: (idp: IdpUnderTest) => Promise
 }
 
 async function soak(store: string, total: number): Promise<void> {
-  await withIdp(store, async (idp, driver) => {
+  await withIdp(store, async ([idp], driver) => {
+    if (idp === undefined) return;
     console.log(`\nsoak: ${total} logins on the ${store} store, IdP pid ${idp.pid}; heap after a full GC`);
     const start = await idp.heap();
     line('before', `heap ${fmt(start.heapUsedBytes / MiB, 1)} MiB, RSS ${fmt(start.rssBytes / MiB, 1)} MiB`);
