@@ -3,6 +3,8 @@
 import { createHmac } from 'node:crypto';
 import {
   type CountryCode,
+  getCountries,
+  getCountryCallingCode,
   getExampleNumber,
   isSupportedCountry,
   type NumberType,
@@ -121,11 +123,28 @@ export function maskPhone(e164: string): string {
  * is; `phoneLogRef` beside it lets support match a number they are given.
  */
 export function maskPhoneForLog(e164: string): string {
-  const code = parsePhoneNumberFromString(e164)?.countryCallingCode ?? '';
   const digits = e164.replace(/^\+/, '');
+  const code = callingCodeOf(e164);
   const head = digits.startsWith(code) ? code : '';
   const tail = digits.length - head.length > 4 ? 2 : 0;
   return `+${head}${'*'.repeat(Math.max(0, digits.length - head.length - tail))}${digits.slice(digits.length - tail)}`;
+}
+
+/** Every country calling code of a country or territory (`1`, `46`, `358`…), read once from the metadata. */
+const CALLING_CODES: ReadonlySet<string> = new Set(getCountries().map((c) => getCountryCallingCode(c)));
+
+/**
+ * The country calling code a number starts with. Calling codes are prefix-free, so the first of its 1–3 leading
+ * digits that is one is it: a set lookup, where parsing the number (a few log lines per login) costs far more.
+ * A number the lookup cannot place (a non-geographic code, a national part of implausible length) is parsed.
+ */
+function callingCodeOf(e164: string): string {
+  for (let length = 1; length <= 3 && e164.startsWith('+'); length++) {
+    const code = e164.slice(1, 1 + length);
+    const national = e164.length - 1 - length;
+    if (CALLING_CODES.has(code) && national >= 2 && national <= 17) return code;
+  }
+  return parsePhoneNumberFromString(e164)?.countryCallingCode ?? '';
 }
 
 /** A keyed reference to a number for logs: HMAC-SHA256(IDP_SECRET, "phone-log:" + E.164), first 16 hex digits. */

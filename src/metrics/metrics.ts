@@ -58,6 +58,13 @@ export class Metrics {
   readonly #smsSeconds: Histogram<'provider' | 'outcome'>;
   readonly #smsReceipts: Counter<'provider' | 'status'>;
   readonly #http: Histogram<'method' | 'route' | 'status_code'>;
+  /**
+   * Labelled children of the two metrics counted on every request and store call, made once per label set:
+   * looking a child up by its label object each time costs more than the count. The label sets are bounded
+   * (methods, route patterns and statuses; stores and operations).
+   */
+  readonly #httpChildren = new Map<string, Histogram.Internal<'method' | 'route' | 'status_code'>>();
+  readonly #storeOpsChildren = new Map<string, Counter.Internal>();
   readonly #storeOps: Counter<'store' | 'operation'>;
   readonly #storeErrors: Counter<'store' | 'operation'>;
   readonly #metadataRefresh: Counter<'source' | 'result'>;
@@ -222,11 +229,23 @@ export class Metrics {
   }
 
   httpRequest(method: string, route: string, statusCode: number, seconds: number): void {
-    this.#http.observe({ method, route, status_code: String(statusCode) }, seconds);
+    const key = `${method} ${route} ${statusCode}`;
+    let child = this.#httpChildren.get(key);
+    if (child === undefined) {
+      child = this.#http.labels({ method, route, status_code: String(statusCode) });
+      this.#httpChildren.set(key, child);
+    }
+    child.observe(seconds);
   }
 
   storeOperation(store: string, operation: string, failed: boolean): void {
-    this.#storeOps.inc({ store, operation });
+    const key = `${store} ${operation}`;
+    let child = this.#storeOpsChildren.get(key);
+    if (child === undefined) {
+      child = this.#storeOps.labels({ store, operation });
+      this.#storeOpsChildren.set(key, child);
+    }
+    child.inc();
     if (failed) this.#storeErrors.inc({ store, operation });
   }
 

@@ -3,6 +3,8 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { getCountries, getExampleNumber, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import mobileExamples from 'libphonenumber-js/mobile/examples';
 import { maskPhoneForLog, phoneLogRef } from '../../../src/login/phone.ts';
 
 describe('maskPhoneForLog', () => {
@@ -20,6 +22,20 @@ describe('maskPhoneForLog', () => {
       assert.ok(visible.length <= 5, `${number} → ${maskPhoneForLog(number)}`);
       assert.ok(visible.length < number.length - 1 || number.length <= 2);
     }
+  });
+
+  test('keeps the calling code the full parser finds, for a mobile number of every country', () => {
+    let checked = 0;
+    for (const country of getCountries()) {
+      const e164 = getExampleNumber(country, mobileExamples)?.number;
+      if (e164 === undefined) continue;
+      const code = parsePhoneNumberFromString(e164)?.countryCallingCode ?? '';
+      const masked = maskPhoneForLog(e164);
+      assert.ok(masked.startsWith(`+${code}*`), `${country}: ${masked} should keep +${code}`);
+      assert.equal(masked.length, e164.length);
+      checked += 1;
+    }
+    assert.ok(checked > 200, `only ${checked} countries checked`);
   });
 });
 
