@@ -1,6 +1,5 @@
 // Store on Redis (one server, Sentinel or Cluster): one command per operation, unreachable Redis as StoreUnavailableError.
 
-import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Cluster, Redis } from 'ioredis';
 import { StoreUnavailableError } from '../errors.ts';
@@ -20,14 +19,17 @@ const DEFAULT_COMMAND_TIMEOUT_MS = 1000;
 const INCREMENT_SCRIPT = `local n = redis.call('INCR', KEYS[1])
 if redis.call('PTTL', KEYS[1]) == -1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n`;
-const INCREMENT_SHA = createHash('sha1').update(INCREMENT_SCRIPT).digest('hex');
 /** Compare-and-set on one key: SET only when the stored JSON is exactly the expected one. */
 const REPLACE_IF_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then
   redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
   return 1
 end
 return 0`;
-const REPLACE_IF_SHA = createHash('sha1').update(REPLACE_IF_SCRIPT).digest('hex');
+/*
+ * Scripts go as EVAL, never EVALSHA with EVAL as a fallback: a NOSCRIPT answer would send the EVAL after the
+ * commands issued behind it, and calls on one hash tag must apply in the order they were made (store.ts).
+ * Redis keeps the compiled script by its body; the cost is the body's ~150 bytes on the wire.
+ */
 
 /** Reply errors that mean "Redis cannot serve this now", not "this command is wrong". */
 const UNAVAILABLE_REPLY = /^(CLUSTERDOWN|LOADING|MASTERDOWN|READONLY|TRYAGAIN|BUSY|NOREPLICAS)\b/;
@@ -148,14 +150,7 @@ export class RedisStore implements Store {
     const ms = msOf(ttlSeconds, key);
     const args = [JSON.stringify(expected), JSON.stringify(value), ms] as const;
     const fullKey = this.#key(key);
-    const result = await this.#call('SET IF', async (c) => {
-      try {
-        return await c.evalsha(REPLACE_IF_SHA, 1, fullKey, ...args);
-      } catch (error) {
-        if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
-        return await c.eval(REPLACE_IF_SCRIPT, 1, fullKey, ...args);
-      }
-    });
+    const result = await this.#call('SET IF', (c) => c.eval(REPLACE_IF_SCRIPT, 1, fullKey, ...args));
     return Number(result) === 1;
   }
 
@@ -171,14 +166,7 @@ export class RedisStore implements Store {
   async increment(key: string, ttlSeconds: number): Promise<number> {
     const ms = msOf(ttlSeconds, key);
     const fullKey = this.#key(key);
-    const result = await this.#call('INCR', async (c) => {
-      try {
-        return await c.evalsha(INCREMENT_SHA, 1, fullKey, ms);
-      } catch (error) {
-        if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
-        return await c.eval(INCREMENT_SCRIPT, 1, fullKey, ms);
-      }
-    });
+    const result = await this.#call('INCR', (c) => c.eval(INCREMENT_SCRIPT, 1, fullKey, ms));
     return Number(result);
   }
 

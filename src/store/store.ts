@@ -4,6 +4,11 @@
  * Key-value state shared by all IdP processes. Values are JSON-serialisable; every write expires.
  * Adapters: memory.ts (one process, the default) and redis.ts. Failures to reach the backend throw
  * StoreUnavailableError.
+ *
+ * Calls on keys of one hash tag (`{flowId}:…`, one Cluster slot) apply in the order they were made, also when the
+ * caller does not await one before making the next: a step may issue a lock and the read it guards together, in
+ * one round trip on Redis, and the read still sees the store as the lock left it. Keys of different tags may live
+ * on different Cluster nodes, so between them only awaiting orders calls.
  */
 export interface Store {
   /** The value, or undefined when absent or expired. */

@@ -145,6 +145,47 @@ function storeContract(name: string, open: () => Harness): void {
       assert.equal(await store.increment(key, 60), 1, 'a new window starts at 1');
     });
 
+    test('calls on keys of one hash tag apply in the order they were made, also when none is awaited', async ({
+      store,
+    }) => {
+      for (let round = 0; round < 20; round++) {
+        counter += 1;
+        const tag = `{o${process.pid}-${counter}}`;
+        const [lock, flow, n] = [`${tag}:lock`, `${tag}:flow`, `${tag}:n`];
+        await store.set(flow, 'a', 60);
+        // Issued back to back, as a step issues its calls together: each must see the ones made before it.
+        const results = await Promise.all([
+          store.setIfAbsent(lock, 1, 60),
+          store.get(flow),
+          store.set(flow, 'b', 60),
+          store.get(flow),
+          store.increment(n, 60),
+          store.replaceIf(flow, 'b', 'c', 60),
+          store.increment(n, 60),
+          store.take(flow),
+          store.get(flow),
+          store.delete(lock),
+          store.setIfAbsent(lock, 2, 60),
+          store.ttl(flow),
+        ]);
+        assert.deepEqual(results, [
+          true,
+          'a',
+          undefined,
+          'b',
+          1,
+          true,
+          2,
+          'c',
+          undefined,
+          undefined,
+          true,
+          undefined,
+        ]);
+        assert.equal(await store.get(lock), 2);
+      }
+    });
+
     test('delete removes a key and ignores a missing one', async ({ store }) => {
       const key = freshKey('delete');
       await store.set(key, 'x', 60);
