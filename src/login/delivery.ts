@@ -57,8 +57,11 @@ export class Deliveries {
     const record = await this.get(flowId);
     // The newest few attempts are all a flow can use (OTP_MAX_SENDS_PER_FLOW is at most 10).
     const attempts = [...record.attempts, attempt].slice(-12);
-    await this.#store.set(recordKey(flowId), { attempts, pending }, ttlSeconds);
-    await this.#store.set(refKey(attempt.ref), flowId, ttlSeconds);
+    // Independent keys, written together: one round trip on Redis.
+    await Promise.all([
+      this.#store.set(recordKey(flowId), { attempts, pending }, ttlSeconds),
+      this.#store.set(refKey(attempt.ref), flowId, ttlSeconds),
+    ]);
   }
 
   /**

@@ -100,9 +100,10 @@ function sendLockSeconds(ctx: LoginContext): number {
  * Sends the flow's code: the same one while it is valid (docs/contract.md §5), a fresh one otherwise. The code is
  * derived from a random nonce with the secret, so the store never holds it, only its keyed hash.
  *
- * Store calls, in order: take the send lock; read the flow again; charge the send limits; read the delivery record;
- * (the SMS goes out and its attempt is recorded by code-delivery.ts); reset the wrong-code count for a new code;
- * write the flow; release the lock.
+ * Store calls, in order: take the send lock and read the flow again, made together (one hash tag, so the read
+ * applies after the lock: store.ts); charge the send limits and read the delivery record, together; (the SMS goes
+ * out and its attempt is recorded by code-delivery.ts); reset the wrong-code count for a new code and write the
+ * flow, together; release the lock. Four round trips on Redis besides the limits' second one and the record's.
  */
 async function sendCode(
   ctx: LoginContext,
@@ -115,17 +116,23 @@ async function sendCode(
   const { phone } = person;
   // One send at a time per flow: a double submit must not send two different codes. The lock outlives the
   // slowest send the gateway setting allows, so it cannot lapse while a send is still under way.
-  if (!(await ctx.store.setIfAbsent(flowKeys.sendLock(flow.id), 1, sendLockSeconds(ctx)))) {
-    return { problem: { key: 'error.busy' } };
-  }
+  const locking = ctx.store.setIfAbsent(flowKeys.sendLock(flow.id), 1, sendLockSeconds(ctx));
+  // A submit that raced this one may have sent already: its result is the answer, not a second SMS. The read is
+  // made with the lock, so it sees the flow as the lock holder does; it is only used once the lock is ours, and
+  // its failure is handled there (inside the try, so the lock is released).
+  const reading = ctx.flows.read(flow.id);
+  reading.catch(() => {});
+  if (!(await locking)) return { problem: { key: 'error.busy' } };
   try {
-    // A submit that raced this one may have sent already: its result is the answer, not a second SMS.
-    const current = await ctx.flows.read(flow.id);
+    const current = await reading;
     if (current === undefined) throw new FlowError('expired', 'login flow not found or expired');
     if (current.step !== flow.step || current.lastSentAt !== flow.lastSentAt) return { flow: current };
-    const refusal = await ctx.limits.chargeSend(flow.id, phone, clientIp, ctx.settings.flowTtlSeconds);
+    // The delivery record is read beside the limits: a refused send just does not use it.
+    const [refusal, delivery] = await Promise.all([
+      ctx.limits.chargeSend(flow.id, phone, clientIp, ctx.settings.flowTtlSeconds),
+      ctx.deliveries.get(flow.id),
+    ]);
     if (refusal !== undefined) return { problem: refused(ctx, flow, phone, refusal) };
-    const delivery = await ctx.deliveries.get(flow.id);
     const pending = delivery.pending;
     const live = resending && codeIsLive(flow, now) ? flow : undefined;
     // After an uncertain attempt the same code goes out again, so whichever SMS arrives carries a valid code.
@@ -164,8 +171,10 @@ async function sendCode(
       flowEvent(ctx, 'otp.send_failed', flow, { failure, provider, phone });
       return { problem: { key: outcome.numberAtFault ? 'sms.permanent' : 'sms.temporary' } };
     }
-    if (live === undefined && repeat === undefined) await ctx.limits.resetWrongCodes(flow.id);
-    await ctx.flows.save(next.flow);
+    await Promise.all([
+      live === undefined && repeat === undefined ? ctx.limits.resetWrongCodes(flow.id) : undefined,
+      ctx.flows.save(next.flow),
+    ]);
     flowEvent(ctx, resending ? 'otp.resent' : 'otp.sent', flow, { phone, sameCode: live !== undefined });
     return { flow: next.flow };
   } finally {
