@@ -299,7 +299,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     { secure: config.baseUrl.startsWith('https:') },
   );
   const sso = config.ssoEnabled ? ssoCookie : undefined;
-  const answer = new SpAnswer(responses, secret, onEvent, sso);
+  const answer = new SpAnswer(responses, secret, { onEvent, sso });
   const defaultLocale = config.defaultLocale;
 
   await app.register(formbody, { bodyLimit: app.initialConfig.bodyLimit });

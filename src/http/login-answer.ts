@@ -3,10 +3,28 @@
 import type { FastifyReply } from 'fastify';
 import type { SamlStatusError } from '../errors.ts';
 import type { Locale } from '../i18n/index.ts';
+import type { EstablishSession } from '../idp/answer.ts';
 import type { SsoSession } from '../idp/session/sso-session.ts';
 import type { Identity, PendingRequest } from '../types.ts';
 import type { OidcAnswer } from './oidc-answer.ts';
 import type { SpAnswer } from './post-to-sp.ts';
+import type { SsoCookie } from './sso-cookie.ts';
+
+/** What every protocol's answer shares: the events of app.ts and, with SSO on, the browser's session cookie. */
+export interface AnswerContext {
+  readonly onEvent: (event: string, fields: Record<string, unknown>) => void;
+  /** Undefined when SSO_ENABLED=false. */
+  readonly sso: SsoCookie | undefined;
+}
+
+/** How an answer after a login starts or continues the browser's SSO session (undefined with SSO off). */
+export function establishFor(
+  reply: FastifyReply,
+  identity: Identity,
+  sso: SsoCookie | undefined,
+): EstablishSession | undefined {
+  return sso === undefined ? undefined : () => sso.establish(reply.request, reply, identity);
+}
 
 export interface LoginAnswer {
   success(

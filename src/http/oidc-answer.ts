@@ -5,11 +5,12 @@ import type { FastifyReply } from 'fastify';
 import type Provider from 'oidc-provider';
 import { SamlStatus, type SamlStatusError } from '../errors.ts';
 import type { Locale } from '../i18n/index.ts';
+import { answeringSession, sessionBinding } from '../idp/answer.ts';
 import type { SsoSession } from '../idp/session/sso-session.ts';
 import { ACR, AMR, accountIdFor } from '../oidc/claims.ts';
 import type { LoginResult } from '../oidc/policy.ts';
 import type { Identity, PendingRequest } from '../types.ts';
-import type { SsoCookie } from './sso-cookie.ts';
+import { type AnswerContext, establishFor } from './login-answer.ts';
 import { renderPage } from './views.ts';
 
 /** RFC 6749 §4.1.2.1 error for a login that ended without an identity (docs/contract.md §4's SAML statuses). */
@@ -22,17 +23,11 @@ export function oauthError(error: SamlStatusError): { error: string; error_descr
 
 export class OidcAnswer {
   readonly #provider: Provider;
-  readonly #sso: SsoCookie | undefined;
-  readonly #onEvent: (event: string, fields: Record<string, unknown>) => void;
+  readonly #context: AnswerContext;
 
-  constructor(
-    provider: Provider,
-    onEvent: (event: string, fields: Record<string, unknown>) => void,
-    sso?: SsoCookie,
-  ) {
+  constructor(provider: Provider, context: AnswerContext) {
     this.#provider = provider;
-    this.#sso = sso;
-    this.#onEvent = onEvent;
+    this.#context = context;
   }
 
   /** After the code was typed: starts or continues the SSO session (shared with SAML) and resumes the client's
@@ -44,23 +39,21 @@ export class OidcAnswer {
     locale: Locale,
     existing?: SsoSession,
   ): Promise<FastifyReply> {
-    const sso = existing ?? (await this.#sso?.establish(reply.request, reply, identity));
-    const authnInstant = sso?.authnInstant ?? Date.now();
-    const nsi: LoginResult = {
-      binding: sso === undefined ? { identity, authnInstant } : { ssoSessionId: sso.id, authnInstant },
-    };
+    const sso = await answeringSession(existing, establishFor(reply, identity, this.#context.sso));
+    const binding = sessionBinding(identity, sso, Date.now());
+    const nsi: LoginResult = { binding };
     const result = {
       login: {
         accountId: accountIdFor(identity.phone),
         acr: ACR,
         amr: [...AMR],
-        ts: Math.floor(authnInstant / 1000),
+        ts: Math.floor(binding.authnInstant / 1000),
         // A browser-session cookie, like the SSO cookie: the store bounds the lifetime.
         remember: false,
       },
       nsi,
     };
-    this.#onEvent('oidc.login.completed', { client: request.spEntityId, phone: identity.phone });
+    this.#context.onEvent('oidc.login.completed', { client: request.spEntityId, phone: identity.phone });
     return this.#continue(reply, request, result, locale);
   }
 
@@ -71,7 +64,7 @@ export class OidcAnswer {
     locale: Locale,
   ): Promise<FastifyReply> {
     const result = oauthError(error);
-    this.#onEvent('oidc.login.refused', { client: request.spEntityId, ...result });
+    this.#context.onEvent('oidc.login.refused', { client: request.spEntityId, ...result });
     return this.#continue(reply, request, result, locale);
   }
 

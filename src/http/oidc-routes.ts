@@ -86,7 +86,7 @@ export async function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDe
   await app.register(middie);
   // Everything under /oidc belongs to the provider (discovery, jwks, authorize, token, userinfo, logout, par).
   app.use('/oidc', provider.callback());
-  const answer = new OidcAnswer(provider, deps.onEvent, deps.sso);
+  const answer = new OidcAnswer(provider, { onEvent: deps.onEvent, sso: deps.sso });
 
   app.get(
     '/login/oidc/:uid',

@@ -1,41 +1,34 @@
 // The last page of every login: auto-posts the signed SAMLResponse (+ RelayState) to the SP's ACS (docs/contract.md §3).
 
-import { randomBytes } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import type { SamlStatusError } from '../errors.ts';
 import type { Locale } from '../i18n/index.ts';
+import { answeringSession, joinSession, nameQualifier } from '../idp/answer.ts';
+import type { SsoSession } from '../idp/session/sso-session.ts';
 import { makeNameId } from '../saml/outbound/name-id.ts';
 import type { ResponseBuilder } from '../saml/outbound/response.ts';
 import type { Identity, PendingRequest } from '../types.ts';
-import type { SsoSession } from '../idp/session/sso-session.ts';
+import { type AnswerContext, establishFor } from './login-answer.ts';
 import { newNonce, postToSpCsp } from './security.ts';
-import type { SsoCookie } from './sso-cookie.ts';
 import { renderPage } from './views.ts';
 
 /** Joins protocol and login: builds the signed Response for an outcome and renders the auto-post page. */
 export class SpAnswer {
   readonly #responses: ResponseBuilder;
   readonly #secret: string;
-  readonly #onEvent: (event: string, fields: Record<string, unknown>) => void;
-  readonly #sso: SsoCookie | undefined;
+  readonly #context: AnswerContext;
 
-  /** Without `sso` (SSO_ENABLED=false) no session is kept: every assertion stands alone. */
-  constructor(
-    responses: ResponseBuilder,
-    secret: string,
-    onEvent: (event: string, fields: Record<string, unknown>) => void,
-    sso?: SsoCookie,
-  ) {
+  /** Without `context.sso` (SSO_ENABLED=false) no session is kept: every assertion stands alone. */
+  constructor(responses: ResponseBuilder, secret: string, context: AnswerContext) {
     this.#responses = responses;
     this.#secret = secret;
-    this.#onEvent = onEvent;
-    this.#sso = sso;
+    this.#context = context;
   }
 
   /**
    * The assertion for `identity`. After a login (`existing` undefined) the browser's SSO session starts or
    * continues; an SSO answer passes the session it comes from. Either way the session records this SP with the
-   * NameID and SessionIndex it gets, and the AuthnInstant is the session's.
+   * NameID and SessionIndex it gets, and the AuthnInstant is the session's (idp/answer.ts).
    */
   async success(
     reply: FastifyReply,
@@ -49,35 +42,18 @@ export class SpAnswer {
     const now = new Date();
     // The SP's metadata names the format when the request did not (saml/metadata/sp-policy.ts).
     const nameIdFormat = this.#responses.nameIdFormatFor(request);
-    const spNameQualifier = request.spNameQualifier ?? request.spEntityId;
+    const spNameQualifier = nameQualifier(request);
     const nameId = makeNameId(nameIdFormat, identity.phone, spNameQualifier, this.#secret);
-    let session = {
-      sessionIndex: `_${randomBytes(16).toString('hex')}`,
-      authnInstant: now,
-      nameId,
-      nameIdFormat,
-      sessionNotOnOrAfter: undefined as Date | undefined,
-    };
-    const sso = existing ?? (await this.#sso?.establish(reply.request, reply, identity));
-    const participant =
-      sso === undefined
-        ? undefined
-        : await this.#sso?.sessions.join(sso.id, {
-            spEntityId: request.spEntityId,
-            nameId,
-            nameIdFormat,
-            spNameQualifier,
-          });
-    if (sso !== undefined && participant !== undefined) {
-      session = {
-        ...session,
-        sessionIndex: participant.sessionIndex,
-        authnInstant: new Date(sso.authnInstant),
-        sessionNotOnOrAfter: new Date(sso.expiresAt),
-      };
-    }
-    const xml = this.#responses.success(request, identity, session, now);
-    this.#onEvent('saml.response.issued', {
+    const { sso } = this.#context;
+    const session = await answeringSession(existing, establishFor(reply, identity, sso));
+    const asserted = await joinSession(
+      sso?.sessions,
+      session,
+      { spEntityId: request.spEntityId, nameId, nameIdFormat, spNameQualifier },
+      now,
+    );
+    const xml = this.#responses.success(request, identity, { ...asserted, nameId, nameIdFormat }, now);
+    this.#context.onEvent('saml.response.issued', {
       sp: request.spEntityId,
       inResponseTo: request.requestId,
       phone: identity.phone,
@@ -88,7 +64,7 @@ export class SpAnswer {
 
   /** Logs an authentication event in the request under way (the events of app.ts: log, metrics, audit). */
   event(name: string, fields: Record<string, unknown>): void {
-    this.#onEvent(name, fields);
+    this.#context.onEvent(name, fields);
   }
 
   failure(
@@ -98,7 +74,7 @@ export class SpAnswer {
     locale: Locale,
   ): FastifyReply {
     const xml = this.#responses.failure(request, error, new Date());
-    this.#onEvent('saml.response.status', {
+    this.#context.onEvent('saml.response.status', {
       sp: request.spEntityId,
       inResponseTo: request.requestId,
       status: error.secondLevel ?? error.topLevel,

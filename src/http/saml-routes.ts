@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SamlStatus, SamlStatusError } from '../errors.ts';
 import type { Locale } from '../i18n/index.ts';
+import { decideSso } from '../idp/sso.ts';
 import type { LoginService } from '../login/login-service.ts';
 import type { AuthnRequestReader } from '../saml/inbound/authn-request.ts';
 import { unsolicitedRequest } from '../saml/idp-initiated.ts';
@@ -102,17 +103,22 @@ export function registerSamlRoutes(app: FastifyInstance, deps: SamlRouteDeps): v
     const locale = requestLocale(request, deps.defaultLocale);
     if (refusal !== undefined) return deps.answer.failure(reply, pending, refusal, locale);
     // SAML core §3.4.1: a session answers without a new code, unless the SP forces a new login; IsPassive
-    // without a usable session (or with ForceAuthn) can never be satisfied.
-    const session = pending.forceAuthn
-      ? undefined
-      : await deps.sso?.serving(request, {
-          params,
-          subjectPhone: pending.subjectPhone,
-          offeredEids: sp?.settings.eids ?? ['nets_sms'],
-          smsCountries: deps.login.settings.smsCountries,
-        });
-    if (session !== undefined) return deps.answer.success(reply, pending, session.identity, locale, session);
-    if (pending.isPassive) {
+    // without a usable session (or with ForceAuthn) can never be satisfied (idp/sso.ts).
+    const sso = decideSso(
+      await deps.sso?.current(request),
+      {
+        forceLogin: pending.forceAuthn,
+        passive: pending.isPassive,
+        params,
+        subjectPhone: pending.subjectPhone,
+        offeredEids: sp?.settings.eids ?? ['nets_sms'],
+        smsCountries: deps.login.settings.smsCountries,
+      },
+      Date.now(),
+    );
+    if (sso.kind === 'answer')
+      return deps.answer.success(reply, pending, sso.session.identity, locale, sso.session);
+    if (sso.kind === 'no-passive') {
       const noPassive = new SamlStatusError(
         SamlStatus.Responder,
         SamlStatus.NoPassive,

@@ -4,7 +4,6 @@ import { fastifyCookie, type SerializeOptions } from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Identity } from '../types.ts';
 import type { SsoSession, SsoSessions } from '../idp/session/sso-session.ts';
-import { type SsoRequestContext, sessionServes } from '../idp/sso.ts';
 
 /**
  * On https the cookie is `__Host-nsi_sso; Secure; SameSite=None`: an SP's HTTP-POST AuthnRequest is a cross-site
@@ -42,12 +41,6 @@ export class SsoCookie {
    */
   fromHeader(header: string | undefined): Promise<SsoSession | undefined> {
     return this.sessions.find(header === undefined ? undefined : fastifyCookie.parse(header)[this.#name]);
-  }
-
-  /** The browser's session when it may answer this AuthnRequest without a new code (idp/sso.ts). */
-  async serving(request: FastifyRequest, context: SsoRequestContext): Promise<SsoSession | undefined> {
-    const session = await this.current(request);
-    return session !== undefined && sessionServes(session, context) ? session : undefined;
   }
 
   /** After a login: continues or starts the browser's session and sets the cookie. */

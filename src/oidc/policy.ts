@@ -2,7 +2,7 @@
 
 import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
 import type { SsoSession } from '../idp/session/sso-session.ts';
-import { sessionServes } from '../idp/sso.ts';
+import { sessionMayAnswer } from '../idp/sso.ts';
 import { ACR, AMR, accountIdFor } from './claims.ts';
 import type { ClientRegistry } from './client-registry.ts';
 import type { LoginBinding, OidcLogins } from './logins.ts';
@@ -128,17 +128,21 @@ export function buildPolicy(deps: PolicyDeps) {
 /** The SSO session may answer without a new code: the request does not force a login and names no one else. */
 function mayAnswer(ctx: Ctx, sso: SsoSession, deps: PolicyDeps): boolean {
   const { oidc } = ctx;
-  if (oidc.prompts.has('login')) return false;
   const maxAge = oidc.params?.max_age;
-  if (maxAge !== undefined && Date.now() / 1000 - sso.authnInstant / 1000 > Number(maxAge)) return false;
   const client = deps.clients.get(oidc.client?.clientId as string);
   const params = oidc.params as unknown as OidcParams;
-  return sessionServes(sso, {
-    params: eidentParams(params),
-    subjectPhone: hintPhone(params, deps.smsCountries),
-    offeredEids: client?.eids ?? ['nets_sms'],
-    smsCountries: deps.smsCountries,
-  });
+  return sessionMayAnswer(
+    sso,
+    {
+      forceLogin: oidc.prompts.has('login'),
+      ...(maxAge === undefined ? {} : { maxAgeSeconds: Number(maxAge) }),
+      params: eidentParams(params),
+      subjectPhone: hintPhone(params, deps.smsCountries),
+      offeredEids: client?.eids ?? ['nets_sms'],
+      smsCountries: deps.smsCountries,
+    },
+    Date.now(),
+  );
 }
 
 async function join(
