@@ -26,14 +26,17 @@ export function establishFor(
   return sso === undefined ? undefined : () => sso.establish(reply.request, reply, identity);
 }
 
+/** A login's or an SSO answer's success: whom it answers, who it is, in which language. */
+export interface Answered {
+  readonly request: PendingRequest;
+  readonly identity: Identity;
+  readonly locale: Locale;
+  /** The SSO session an SSO answer comes from; undefined after a login (the answer starts or continues one). */
+  readonly existing?: SsoSession;
+}
+
 export interface LoginAnswer {
-  success(
-    reply: FastifyReply,
-    request: PendingRequest,
-    identity: Identity,
-    locale: Locale,
-    existing?: SsoSession,
-  ): Promise<FastifyReply>;
+  success(reply: FastifyReply, answered: Answered): Promise<FastifyReply>;
   failure(
     reply: FastifyReply,
     request: PendingRequest,
@@ -60,14 +63,8 @@ export class ProtocolAnswers implements LoginAnswer {
     return this.#oidc;
   }
 
-  success(
-    reply: FastifyReply,
-    request: PendingRequest,
-    identity: Identity,
-    locale: Locale,
-    existing?: SsoSession,
-  ): Promise<FastifyReply> {
-    return this.#for(request).success(reply, request, identity, locale, existing);
+  success(reply: FastifyReply, answered: Answered): Promise<FastifyReply> {
+    return this.#for(answered.request).success(reply, answered);
   }
 
   failure(

@@ -240,7 +240,11 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
         case 'invalid':
           return render(reply, outcome.flow, { problems: outcome.problems, values: outcome.values }, 400);
         case 'completed':
-          return deps.answer.success(reply, flow.request, outcome.identity, flow.locale);
+          return deps.answer.success(reply, {
+            request: flow.request,
+            identity: outcome.identity,
+            locale: flow.locale,
+          });
         case 'failed':
           return deps.answer.failure(reply, flow.request, outcome.error, flow.locale);
       }

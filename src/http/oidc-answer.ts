@@ -6,11 +6,10 @@ import type Provider from 'oidc-provider';
 import { SamlStatus, type SamlStatusError } from '../errors.ts';
 import type { Locale } from '../i18n/index.ts';
 import { answeringSession, sessionBinding } from '../idp/answer.ts';
-import type { SsoSession } from '../idp/session/sso-session.ts';
 import { ACR, AMR, accountIdFor } from '../oidc/claims.ts';
 import type { LoginResult } from '../oidc/policy.ts';
-import type { Identity, PendingRequest } from '../types.ts';
-import { type AnswerContext, establishFor } from './login-answer.ts';
+import type { PendingRequest } from '../types.ts';
+import { type AnswerContext, type Answered, establishFor } from './login-answer.ts';
 import { renderPage } from './views.ts';
 
 /** RFC 6749 §4.1.2.1 error for a login that ended without an identity (docs/contract.md §4's SAML statuses). */
@@ -32,13 +31,8 @@ export class OidcAnswer {
 
   /** After the code was typed: starts or continues the SSO session (shared with SAML) and resumes the client's
    * authorization as this person. */
-  async success(
-    reply: FastifyReply,
-    request: PendingRequest,
-    identity: Identity,
-    locale: Locale,
-    existing?: SsoSession,
-  ): Promise<FastifyReply> {
+  async success(reply: FastifyReply, answered: Answered): Promise<FastifyReply> {
+    const { request, identity, locale, existing } = answered;
     const sso = await answeringSession(existing, establishFor(reply, identity, this.#context.sso));
     const binding = sessionBinding(identity, sso, Date.now());
     const nsi: LoginResult = { binding };

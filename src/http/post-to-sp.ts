@@ -4,11 +4,10 @@ import type { FastifyReply } from 'fastify';
 import type { SamlStatusError } from '../errors.ts';
 import type { Locale } from '../i18n/index.ts';
 import { answeringSession, joinSession, nameQualifier } from '../idp/answer.ts';
-import type { SsoSession } from '../idp/session/sso-session.ts';
 import { makeNameId } from '../saml/outbound/name-id.ts';
 import type { ResponseBuilder } from '../saml/outbound/response.ts';
-import type { Identity, PendingRequest } from '../types.ts';
-import { type AnswerContext, establishFor } from './login-answer.ts';
+import type { PendingRequest } from '../types.ts';
+import { type AnswerContext, type Answered, establishFor } from './login-answer.ts';
 import { newNonce, postToSpCsp } from './security.ts';
 import { renderPage } from './views.ts';
 
@@ -30,13 +29,8 @@ export class SpAnswer {
    * continues; an SSO answer passes the session it comes from. Either way the session records this SP with the
    * NameID and SessionIndex it gets, and the AuthnInstant is the session's (idp/answer.ts).
    */
-  async success(
-    reply: FastifyReply,
-    request: PendingRequest,
-    identity: Identity,
-    locale: Locale,
-    existing?: SsoSession,
-  ): Promise<FastifyReply> {
+  async success(reply: FastifyReply, answered: Answered): Promise<FastifyReply> {
+    const { request, identity, locale, existing } = answered;
     // Before the session records this SP: a refused recipient gets nothing and joins nothing.
     this.#responses.checkRecipient(request);
     const now = new Date();

@@ -117,7 +117,12 @@ export function registerSamlRoutes(app: FastifyInstance, deps: SamlRouteDeps): v
       Date.now(),
     );
     if (sso.kind === 'answer')
-      return deps.answer.success(reply, pending, sso.session.identity, locale, sso.session);
+      return deps.answer.success(reply, {
+        request: pending,
+        identity: sso.session.identity,
+        locale,
+        existing: sso.session,
+      });
     if (sso.kind === 'no-passive') {
       const noPassive = new SamlStatusError(
         SamlStatus.Responder,
