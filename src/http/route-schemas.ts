@@ -100,3 +100,17 @@ export const DEMO_LOGIN_SCHEMA = {
     },
   },
 } as const;
+
+/**
+ * GET and POST /saml/slo: a LogoutRequest or LogoutResponse and its RelayState, each text and once. As for SSO the
+ * binding refuses anything else itself and names it (attachValidation).
+ */
+export const SLO_REDIRECT_SCHEMA = SSO_REDIRECT_SCHEMA;
+export const SLO_POST_SCHEMA = {
+  body: { type: 'object', properties: { SAMLRequest: text, SAMLResponse: text, RelayState: text } },
+} as const;
+
+/** POST /saml/logout: the confirmation page's token; the handler refuses a missing or wrong one (403). */
+export const LOGOUT_CONFIRM_SCHEMA = {
+  body: { type: 'object', properties: { token: text } },
+} as const;

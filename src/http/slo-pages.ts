@@ -10,10 +10,12 @@ import {
   sloEndpoint,
 } from '../saml/outbound/logout.ts';
 import type { ServiceProviderEntry } from '../saml/metadata/sp-registry.ts';
+import { pageCsp } from './csp.ts';
 import { newNonce } from './security.ts';
 import { renderPage } from './views.ts';
 
-export const CSP_BASE = "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'";
+/** A logout frame's page: no form, shown only inside our own logout page. */
+export const FRAME_CSP = pageCsp({ formAction: 'anywhere', frameAncestors: 'self' });
 
 /** Pages of the logout are loaded inside the logout page's frames: same-origin framing only. */
 export const framable = {
@@ -48,11 +50,11 @@ export function sendMessage(
 ): FastifyReply {
   if (message.binding === 'redirect') return reply.redirect(message.url, 303);
   const nonce = newNonce();
-  const policy =
+  const csp =
     place === 'frame'
-      ? `form-action ${origin(message.url)} 'self'; frame-ancestors 'self'`
-      : "frame-ancestors 'none'";
-  reply.header('content-security-policy', `${CSP_BASE}; script-src 'nonce-${nonce}'; ${policy}`);
+      ? pageCsp({ script: { nonce }, formAction: [origin(message.url), "'self'"], frameAncestors: 'self' })
+      : pageCsp({ script: { nonce }, formAction: 'anywhere' });
+  reply.header('content-security-policy', csp);
   return renderPage(reply, 'logout-post', locale, {
     title: translate(locale, 'logout.returning', { sp: spName }),
     spName,

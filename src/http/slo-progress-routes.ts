@@ -6,8 +6,9 @@ import { translate } from '../i18n/index.ts';
 import type { SingleLogout } from '../idp/logout.ts';
 import { LogoutStatus, sloEndpoint } from '../saml/outbound/logout.ts';
 import { requestLocale } from './error-handler.ts';
+import { pageCsp } from './csp.ts';
 import { newNonce } from './security.ts';
-import { CSP_BASE, framable, type LogoutResponder, logoutDone, origin, sendMessage } from './slo-pages.ts';
+import { FRAME_CSP, framable, type LogoutResponder, logoutDone, origin, sendMessage } from './slo-pages.ts';
 import type { SloRouteDeps } from './slo-routes.ts';
 import { renderPage } from './views.ts';
 
@@ -35,7 +36,7 @@ export function registerSloProgressRoutes(
     const nonce = newNonce();
     reply.header(
       'content-security-policy',
-      `${CSP_BASE}; script-src 'nonce-${nonce}'; connect-src 'self'; frame-src 'self' ${[...frameOrigins].join(' ')}; form-action 'self'; frame-ancestors 'none'`,
+      pageCsp({ script: { nonce }, connectSelf: true, frameSrc: ["'self'", ...frameOrigins] }),
     );
     const base = `/saml/slo`;
     return renderPage(reply, 'logout-progress', process.locale, {
@@ -67,7 +68,7 @@ export function registerSloProgressRoutes(
       const endpoint = sp === undefined ? undefined : sloEndpoint(sp);
       if (endpoint === undefined) {
         await processes.fail(process, index);
-        reply.header('content-security-policy', `${CSP_BASE}; frame-ancestors 'self'`);
+        reply.header('content-security-policy', FRAME_CSP);
         return renderPage(reply, 'logout-frame', locale, { title: target.spDisplayName, ok: false });
       }
       const message = deps.builder.request(

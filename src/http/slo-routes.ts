@@ -18,7 +18,8 @@ import type { ServiceProviderEntry, SpRegistry } from '../saml/metadata/sp-regis
 import { newSamlId } from '../saml/values.ts';
 import type { NameIdFormat } from '../types.ts';
 import { requestLocale } from './error-handler.ts';
-import { CSP_BASE, framable, LogoutResponder, logoutDone } from './slo-pages.ts';
+import { LOGOUT_CONFIRM_SCHEMA, SLO_POST_SCHEMA, SLO_REDIRECT_SCHEMA } from './route-schemas.ts';
+import { FRAME_CSP, framable, LogoutResponder, logoutDone } from './slo-pages.ts';
 import { registerSloProgressRoutes } from './slo-progress-routes.ts';
 import type { SsoCookie } from './sso-cookie.ts';
 import { renderPage } from './views.ts';
@@ -151,7 +152,7 @@ export function registerSloRoutes(app: FastifyInstance, deps: SloRouteDeps): voi
       sp: message.spEntityId,
       status: message.subStatusCode ?? message.statusCode,
     });
-    reply.header('content-security-policy', `${CSP_BASE}; frame-ancestors 'self'`);
+    reply.header('content-security-policy', FRAME_CSP);
     const locale = requestLocale(request, deps.defaultLocale);
     return renderPage(reply, 'logout-frame', locale, {
       title: translate(locale, ok ? 'logout.stateDone' : 'logout.stateFailed'),
@@ -175,8 +176,9 @@ export function registerSloRoutes(app: FastifyInstance, deps: SloRouteDeps): voi
       ? onLogoutRequest(request, reply, message)
       : onLogoutResponse(request, reply, message);
   };
-  app.get('/saml/slo', framable, slo);
-  app.post('/saml/slo', framable, slo);
+  // As for SSO, the binding refuses a malformed message itself and names what is wrong (attachValidation).
+  app.get('/saml/slo', { ...framable, schema: SLO_REDIRECT_SCHEMA, attachValidation: true }, slo);
+  app.post('/saml/slo', { ...framable, schema: SLO_POST_SCHEMA, attachValidation: true }, slo);
 
   registerSloProgressRoutes(app, deps, logout, responder);
 
@@ -193,20 +195,24 @@ export function registerSloRoutes(app: FastifyInstance, deps: SloRouteDeps): voi
     });
   });
 
-  app.post('/saml/logout', async (request, reply) => {
-    const locale = requestLocale(request, deps.defaultLocale);
-    const session = await cookie.current(request);
-    if (session === undefined) return logoutDone(reply, locale, []);
-    const token = (request.body as Fields | undefined)?.token;
-    if (!sessions.logoutTokenMatches(session, typeof token === 'string' ? token : undefined)) {
-      throw new FlowError('forbidden', 'logout token missing or wrong');
-    }
-    const outcome = await endAndPropagate(request, reply, session, locale, undefined);
-    if (outcome !== undefined && 'process' in outcome) {
-      return reply.redirect(`/saml/slo/progress/${outcome.process.id}`, 303);
-    }
-    return logoutDone(reply, locale, outcome?.unreachable ?? []);
-  });
+  app.post(
+    '/saml/logout',
+    { schema: LOGOUT_CONFIRM_SCHEMA, attachValidation: true },
+    async (request, reply) => {
+      const locale = requestLocale(request, deps.defaultLocale);
+      const session = await cookie.current(request);
+      if (session === undefined) return logoutDone(reply, locale, []);
+      const token = (request.body as Fields | undefined)?.token;
+      if (!sessions.logoutTokenMatches(session, typeof token === 'string' ? token : undefined)) {
+        throw new FlowError('forbidden', 'logout token missing or wrong');
+      }
+      const outcome = await endAndPropagate(request, reply, session, locale, undefined);
+      if (outcome !== undefined && 'process' in outcome) {
+        return reply.redirect(`/saml/slo/progress/${outcome.process.id}`, 303);
+      }
+      return logoutDone(reply, locale, outcome?.unreachable ?? []);
+    },
+  );
 
   // An OpenID Connect client's logout continues here: the SAML SPs of the session are told through the same
   // pages, then the browser returns where that client's logout goes. The ticket is single use and names the

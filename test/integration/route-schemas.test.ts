@@ -156,6 +156,23 @@ describe('SAML and demo queries', () => {
     assertPlainPage(response);
   });
 
+  test('POST /saml/slo with SAMLRequest given twice: the bad-request page, logged as malformed', async () => {
+    const before = logged.length;
+    const response = await idp.app.inject({
+      method: 'POST',
+      url: '/saml/slo',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'SAMLRequest=PHg%2BPC94Pg%3D%3D&SAMLRequest=PHg%2BPC94Pg%3D%3D',
+    });
+    assert.equal(response.statusCode, 400);
+    assertPlainPage(response);
+    const refusals = logged.slice(before).filter((line) => line.msg === 'request refused');
+    assert.deepEqual(
+      refusals.map((line) => line.reason),
+      ['malformed'],
+    );
+  });
+
   test('the demo form with a field given twice: the bad-request page, not a server error', async () => {
     const response = await idp.app.inject({ method: 'GET', url: '/demo/login?phone=1&phone=2' });
     assert.equal(response.statusCode, 400);

@@ -1,6 +1,8 @@
 // The one CSP builder (http/csp.ts): the policies the pages send, directive by directive.
 
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { cspHeader, pageCsp } from '../../../src/http/csp.ts';
 import { DEFAULT_CSP, postToSpCsp, SELF_SCRIPT_CSP } from '../../../src/http/security.ts';
@@ -46,4 +48,14 @@ test('a sandboxed image: only its inline styles', () => {
     cspHeader({ styleSrc: ["'unsafe-inline'"], sandbox: true }),
     "default-src 'none'; style-src 'unsafe-inline'; sandbox",
   );
+});
+
+test('no module but http/csp.ts spells a Content-Security-Policy', () => {
+  const src = join(import.meta.dirname, '../../../src');
+  const offenders = readdirSync(src, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts') && file !== join('http', 'csp.ts'))
+    .filter((file) =>
+      /default-src|frame-ancestors '|script-src '/.test(readFileSync(join(src, file), 'utf8')),
+    );
+  assert.deepEqual(offenders, []);
 });
