@@ -9,7 +9,7 @@ import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { type AuditContext, AuditTrail } from './audit/audit-trail.ts';
 import { auditSink } from './audit/audit-sink.ts';
-import { type Config, ConfigError } from './config.ts';
+import { type Config, ConfigError } from './config/config.ts';
 import { registerErrorHandler } from './http/error-handler.ts';
 import { fetchMetadata } from './http/fetch-metadata.ts';
 import { registerHealthRoutes } from './http/health-routes.ts';

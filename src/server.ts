@@ -2,7 +2,7 @@
 
 import { existsSync } from 'node:fs';
 import { buildApp } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig } from './config/config.ts';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 

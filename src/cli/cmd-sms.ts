@@ -1,7 +1,7 @@
 // `sms check` shows the SMS set-up and tries each gateway's credentials where the vendor has a dry run;
 // `sms send NUMBER --provider NAME` sends one test message through one gateway.
 
-import type { Config } from '../config.ts';
+import type { Config } from '../config/config.ts';
 import { LOCALES } from '../i18n/index.ts';
 import { parsePhone } from '../login/phone.ts';
 import { composeSmsText } from '../login/sms-text.ts';

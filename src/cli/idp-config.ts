@@ -1,6 +1,6 @@
 // The IdP's own configuration and keys for the commands that need them (metadata, keys status).
 
-import { type Config, ConfigError, loadConfig } from '../config.ts';
+import { type Config, ConfigError, loadConfig } from '../config/config.ts';
 import { type KeyRing, loadKeyRing } from '../saml/keys/key-ring.ts';
 import { type CliIo, UsageError } from './io.ts';
 

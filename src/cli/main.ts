@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fetchMetadata } from '../http/fetch-metadata.ts';
-import { listSetting } from '../config.ts';
+import { listSetting } from '../config/setting.ts';
 import { metadataCommand } from './cmd-metadata.ts';
 import { keysGenerateCommand, keysStatusCommand } from './cmd-keys.ts';
 import { spCheckCommand, spListCommand, spRemoveCommand } from './cmd-sp.ts';

@@ -1,7 +1,7 @@
 // Builds the OpenID Provider from the Config and mounts it: clients, login bindings, keys, SSO bridge, routes.
 
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../config.ts';
+import type { Config } from '../config/config.ts';
 import type { LoginService } from '../login/login-service.ts';
 import type { LogoutProcesses } from '../idp/session/logout-process.ts';
 import { ClientAuthLimit } from '../oidc/client-auth-limit.ts';

@@ -9,7 +9,7 @@ import type { FlowStore } from './flow-store.ts';
 import type { GuessRefusal, LimitSettings, Limits, Refusal, SendRefusal } from './limits.ts';
 import { type Problem, refusalProblem } from './outcome.ts';
 
-/** Settings the login reads; all from src/config.ts. */
+/** Settings the login reads; all from src/config/. */
 export interface LoginSettings extends LimitSettings {
   readonly baseUrl: string;
   readonly otpTtlSeconds: number;

@@ -7,7 +7,7 @@ import { flowKeys, limitKeys } from '../store/keys.ts';
 import type { Store } from '../store/store.ts';
 
 /**
- * The limits in force; each comes from its own environment variable (src/config.ts, docs/settings.md,
+ * The limits in force; each comes from its own environment variable (src/config/, docs/settings.md,
  * docs/security.md).
  */
 export interface LimitSettings {

@@ -38,41 +38,6 @@ export interface SmsGatewaySettings {
   };
 }
 
-/** Settings that hold a secret: config.ts also reads each from `<NAME>_FILE`. */
-export const GATEWAY_SECRET_SETTINGS: readonly string[] = [
-  'SMS_46ELKS_PASSWORD',
-  'SMS_GATEWAYAPI_TOKEN',
-  'SMS_GATEWAYAPI_WEBHOOK_SECRET',
-  'SMS_TWILIO_AUTH_TOKEN',
-  'SMS_TWILIO_API_KEY_SECRET',
-  'SMS_SINCH_API_TOKEN',
-  'SMS_SINCH_WEBHOOK_SECRET',
-];
-/** Every other gateway setting (SMS_SENDER_<CC> aside). */
-export const GATEWAY_SETTINGS: readonly string[] = [
-  ...GATEWAY_SECRET_SETTINGS,
-  'SMS_ROUTES',
-  'SMS_SENDER',
-  'SMS_GATEWAY_TIMEOUT_MS',
-  'SMS_RECEIPTS',
-  'SMS_BREAKER_FAILURES',
-  'SMS_BREAKER_OPEN_SECONDS',
-  'SMS_46ELKS_USERNAME',
-  'SMS_46ELKS_BASE_URL',
-  'SMS_GATEWAYAPI_BASE_URL',
-  'SMS_TWILIO_ACCOUNT_SID',
-  'SMS_TWILIO_API_KEY_SID',
-  'SMS_TWILIO_MESSAGING_SERVICE_SID',
-  'SMS_TWILIO_BASE_URL',
-  'SMS_SINCH_SERVICE_PLAN_ID',
-  'SMS_SINCH_REGION',
-  'SMS_SINCH_BASE_URL',
-];
-/** SMS_SENDER_<CC>: a sender for one country. */
-export function isGatewaySettingKey(key: string): boolean {
-  return /^SMS_SENDER_[A-Z]{2}$/.test(key);
-}
-
 /** A sender id every Nordic operator shows: 3–11 letters and digits starting with a letter, or an E.164 number. */
 export function isValidSender(sender: string): boolean {
   return /^[A-Za-z][A-Za-z0-9]{2,10}$/.test(sender) || /^\+[1-9]\d{6,14}$/.test(sender);
@@ -91,7 +56,7 @@ export function readGatewaySettings(env: Record<string, string | undefined>): {
     const v = env[key]?.trim();
     return v === undefined || v === '' ? undefined : v;
   };
-  // config.ts has already put the content of each `<NAME>_FILE` into `<NAME>`.
+  // config/config.ts has already put the content of each `<NAME>_FILE` into `<NAME>`.
   const secret = get;
   const int = (key: string, fallback: number, min: number, max: number): number => {
     const raw = get(key);

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { SAML, type ValidateInResponseTo } from '@node-saml/node-saml';
 import { DOMParser } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/config/config.ts';
 import { buildTestIdp, type TestIdp } from '../helpers/app.ts';
 import { BrowserClient, injectTransport } from '../helpers/browser-client.ts';
 import { nodeSamlSpMetadata, sentAuthnRequest } from '../helpers/node-saml-sp.ts';

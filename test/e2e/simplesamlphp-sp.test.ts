@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { DOMParser } from '@xmldom/xmldom';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/config/config.ts';
 import { formAction, inputValue } from '../helpers/browser-client.ts';
 import { freePort } from '../helpers/http-idp.ts';
 import { RecordingSmsProvider } from '../helpers/recording-sms.ts';

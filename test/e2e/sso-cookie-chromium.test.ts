@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildApp } from '../../src/app.ts';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/config/config.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { freePort } from '../helpers/http-idp.ts';
 import { NodeSamlHttpSp } from '../helpers/node-saml-http-sp.ts';

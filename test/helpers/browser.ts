@@ -9,7 +9,7 @@ import type { Result as AxeViolation } from 'axe-core';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { buildApp } from '../../src/app.ts';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/config/config.ts';
 import { MemoryStore } from '../../src/store/memory.ts';
 import { BrowserClient, httpTransport } from './browser-client.ts';
 import { RecordingSmsProvider } from './recording-sms.ts';

@@ -7,8 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ConfigError, loadConfig } from '../../src/config.ts';
-import { contrastRatio } from '../../src/http/branding.ts';
+import { ConfigError, loadConfig } from '../../src/config/config.ts';
+import { contrastRatio } from '../../src/config/colour.ts';
 import { MemoryStore } from '../../src/store/memory.ts';
 import { buildTestIdp, type TestIdp } from '../helpers/app.ts';
 import {

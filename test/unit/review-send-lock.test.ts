@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { setImmediate as tick } from 'node:timers/promises';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/config/config.ts';
 import { LoginService, type Outcome } from '../../src/login/login-service.ts';
 import type { SmsMessage, SmsProvider } from '../../src/sms/sms-provider.ts';
 import { MemoryStore } from '../../src/store/memory.ts';

@@ -41,7 +41,7 @@ async function readNamed(file: string, envName: string): Promise<string> {
   }
 }
 
-/** What loadKeyRing reads; the names are those of src/config.ts. */
+/** What loadKeyRing reads; the names are those of src/config/. */
 export interface KeyRingOptions {
   readonly idpKeyFile: string | undefined;
   readonly idpCertFile: string | undefined;

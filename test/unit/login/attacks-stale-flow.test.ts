@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { loadConfig } from '../../../src/config.ts';
+import { loadConfig } from '../../../src/config/config.ts';
 import type { Flow } from '../../../src/login/flow.ts';
 import { LoginService } from '../../../src/login/login-service.ts';
 import type { Store } from '../../../src/store/store.ts';

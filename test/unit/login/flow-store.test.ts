@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { loadConfig } from '../../../src/config.ts';
+import { loadConfig } from '../../../src/config/config.ts';
 import { FlowError } from '../../../src/errors.ts';
 import { FlowStore, isStoredFlow } from '../../../src/login/flow-store.ts';
 import { LoginService } from '../../../src/login/login-service.ts';

@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { ConfigError, loadConfig } from '../../src/config.ts';
-import { isPlatformVariable, nearestSetting } from '../../src/config-env.ts';
+import { ConfigError, loadConfig } from '../../../src/config/config.ts';
+import { isPlatformVariable, nearestSetting } from '../../../src/config/env.ts';
 
 const SECRET = 'file-secret-0123456789-0123456789-abcdef';
 
