@@ -42,8 +42,11 @@ export const SMS = {
 };
 
 /** A gateway setting read by the gateway rule (sms/gateway-config.ts); its checks depend on the gateways used. */
-const gateway = (name: string, doc: string, more: { secret?: boolean; defaultText?: string } = {}) =>
-  setting<string | undefined>({ name, parse: text, default: undefined, doc, ...more });
+const gateway = (
+  name: string,
+  doc: string,
+  more: { secret?: boolean; defaultText?: string; values?: string } = {},
+) => setting<string | undefined>({ name, parse: text, default: undefined, doc, ...more });
 
 /** SMS_PROVIDER and the gateways' settings, listed for the name check and the docs; see docs/sms-gateways.md. */
 export const SMS_GATEWAYS = [
@@ -65,8 +68,9 @@ export const SMS_GATEWAYS = [
     default: undefined,
     doc: 'the sender id for one country (`SMS_SENDER_FI=+358401234567`)',
   }),
-  gateway('SMS_GATEWAY_TIMEOUT_MS', 'the longest one request to a gateway may take (500 to 60000)', {
+  gateway('SMS_GATEWAY_TIMEOUT_MS', 'the longest one request to a gateway may take', {
     defaultText: '`8000`',
+    values: '500 to 60000',
   }),
   gateway(
     'SMS_RECEIPTS',
@@ -82,7 +86,10 @@ export const SMS_GATEWAYS = [
       defaultText: '`3`',
     },
   ),
-  gateway('SMS_BREAKER_OPEN_SECONDS', 'how long a gateway stays out (1 to 3600)', { defaultText: '`60`' }),
+  gateway('SMS_BREAKER_OPEN_SECONDS', 'how long a gateway stays out', {
+    defaultText: '`60`',
+    values: '1 to 3600',
+  }),
   gateway('SMS_46ELKS_USERNAME', `46elks API username (${GUIDE})`),
   gateway('SMS_46ELKS_PASSWORD', '46elks API password', { secret: true }),
   gateway('SMS_46ELKS_BASE_URL', '46elks API origin', { defaultText: '`https://api.46elks.com`' }),
@@ -100,6 +107,9 @@ export const SMS_GATEWAYS = [
   gateway('SMS_SINCH_SERVICE_PLAN_ID', `Sinch service plan (${GUIDE})`),
   gateway('SMS_SINCH_API_TOKEN', 'Sinch API token', { secret: true }),
   gateway('SMS_SINCH_WEBHOOK_SECRET', 'Sinch callback signing secret', { secret: true }),
-  gateway('SMS_SINCH_REGION', '`us`, `eu`, `au`, `br` or `ca`', { defaultText: '`eu`' }),
+  gateway('SMS_SINCH_REGION', 'the Sinch region', {
+    defaultText: '`eu`',
+    values: '`us`, `eu`, `au`, `br` or `ca`',
+  }),
   gateway('SMS_SINCH_BASE_URL', 'Sinch API origin', { defaultText: '`https://<region>.sms.api.sinch.com`' }),
 ];
