@@ -3,6 +3,16 @@
 
 import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
+import {
+  asObject,
+  type Check,
+  field,
+  optional,
+  readFields,
+  required,
+  textMatching,
+  wholeNumber,
+} from '../../config/file-fields.ts';
 import { attr, elementChildren, isElement, xsDateTime } from '../xml/dom.ts';
 import {
   checkHorizon,
@@ -17,10 +27,10 @@ import { certsFromPem, verifyMetadataSignature } from './metadata-signature.ts';
 import {
   DEFAULT_SP_SETTINGS,
   parseSpMetadata,
-  parseSpSettings,
   type ServiceProviderEntry,
   type SpSettings,
 } from './sp-metadata.ts';
+import { readSpSettings } from './sp-settings.ts';
 import { checkSpPolicy } from './sp-policy.ts';
 import type { SpRegistry } from './sp-registry.ts';
 import { Ns } from '../urn.ts';
@@ -93,19 +103,38 @@ export interface RemoteSourceStatus {
   readonly nextRefresh: Date | undefined;
 }
 
-const KEYS = ['url', 'certFile', 'refreshSeconds', 'timeoutSeconds', 'maxBytes', 'caFile', 'settings'];
+/** The sidecar settings of a remote source, given to every SP of its document. */
+const sidecarSettings: Check<SpSettings> = (value) => {
+  if (typeof value !== 'object' || value === null)
+    return { problem: '"settings" must be an object of sidecar settings' };
+  const { settings, problems } = readSpSettings(value);
+  return problems.length === 0
+    ? { value: settings }
+    : { problem: problems.map((p) => `"settings": ${p}`).join('; ') };
+};
+
+/** Each key of a `.remote.json`, its check and its default (docs/saml-sp-admins.md). */
+const REMOTE_SOURCE_FIELDS = {
+  url: required(
+    textMatching((url) => /^https?:\/\/[^\s]+$/i.test(url), '"url" must be an http(s) URL'),
+    '',
+  ),
+  certFile: required(
+    textMatching(
+      (path) => path !== '',
+      '"certFile" must name the PEM certificate the metadata is signed with',
+    ),
+    '',
+  ),
+  refreshSeconds: field(wholeNumber(1, 7 * 86400), 3600),
+  timeoutSeconds: field(wholeNumber(1, 300), 10),
+  maxBytes: field(wholeNumber(1024, 512 * 1024 * 1024), 32 * 1024 * 1024),
+  caFile: optional(textMatching(() => true, '"caFile" must be a path')),
+  settings: field(sidecarSettings, DEFAULT_SP_SETTINGS),
+};
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-function wholeNumber(obj: Record<string, unknown>, key: string, fallback: number, min: number, max: number) {
-  const v = obj[key];
-  if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new Error(`"${key}" must be a whole number from ${min} to ${max}`);
-  }
-  return v;
 }
 
 async function readText(path: string, what: string): Promise<string> {
@@ -129,46 +158,25 @@ export async function readRemoteSourceConfig(file: string): Promise<RemoteSource
     } catch (err) {
       throw err instanceof SyntaxError ? new Error('not valid JSON') : err;
     }
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('must hold an object');
-    const obj = raw as Record<string, unknown>;
-    for (const key of Object.keys(obj)) {
-      if (!KEYS.includes(key)) throw new Error(`unknown key "${key}" (known: ${KEYS.join(', ')})`);
-    }
-    if (typeof obj.url !== 'string' || !/^https?:\/\/[^\s]+$/i.test(obj.url)) {
-      throw new Error('"url" must be an http(s) URL');
-    }
-    if (typeof obj.certFile !== 'string' || obj.certFile === '') {
-      throw new Error('"certFile" must name the PEM certificate the metadata is signed with');
-    }
+    const object = asObject(raw);
+    if (object === undefined) throw new Error('must hold an object');
+    const { values, problems } = readFields(
+      object,
+      REMOTE_SOURCE_FIELDS,
+      (key, known) => `unknown key "${key}" (known: ${known})`,
+    );
+    if (problems.length > 0) throw new Error(problems.join('; '));
     const resolve = (p: string) => (isAbsolute(p) ? p : join(dir, p));
-    const certPath = resolve(obj.certFile);
+    const certPath = resolve(values.certFile);
     const signerCerts = certsFromPem(await readText(certPath, 'certFile'), `certFile ${certPath}`);
-    if (obj.caFile !== undefined && typeof obj.caFile !== 'string')
-      throw new Error('"caFile" must be a path');
-    const caPem = obj.caFile === undefined ? undefined : await readText(resolve(obj.caFile), 'caFile');
-    if (obj.settings !== undefined && (typeof obj.settings !== 'object' || obj.settings === null)) {
-      throw new Error('"settings" must be an object of sidecar settings');
-    }
-    let settings = DEFAULT_SP_SETTINGS;
-    if (obj.settings !== undefined) {
-      try {
-        settings = parseSpSettings(JSON.stringify(obj.settings));
-      } catch (err) {
-        throw new Error(`"settings": ${message(err)}`);
-      }
-    }
+    const caPem = values.caFile === undefined ? undefined : await readText(resolve(values.caFile), 'caFile');
     return Object.freeze({
+      ...values,
       name: base.slice(0, -REMOTE_SUFFIX.length),
       file,
-      url: obj.url,
-      certFile: obj.certFile,
       signerCerts: Object.freeze(signerCerts),
-      refreshSeconds: wholeNumber(obj, 'refreshSeconds', 3600, 1, 7 * 86400),
-      timeoutSeconds: wholeNumber(obj, 'timeoutSeconds', 10, 1, 300),
-      maxBytes: wholeNumber(obj, 'maxBytes', 32 * 1024 * 1024, 1024, 512 * 1024 * 1024),
-      caFile: obj.caFile,
+      caFile: values.caFile,
       caPem,
-      settings,
     });
   } catch (err) {
     throw new Error(`${file}: ${message(err)}`);

@@ -3,7 +3,8 @@
 import { type FSWatcher, watch as watchDir } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseSpMetadata, parseSpSettings, type ServiceProviderEntry } from './sp-metadata.ts';
+import { parseSpMetadata, type ServiceProviderEntry } from './sp-metadata.ts';
+import { parseSpSettings } from './sp-settings.ts';
 import { checkSpPolicy } from './sp-policy.ts';
 
 export type { AcsEndpoint, ServiceProviderEntry, SpSettings } from './sp-metadata.ts';

@@ -8,11 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { selfSignedCertPem } from '../../../../src/saml/keys/self-signed.ts';
-import {
-  parseSpMetadata,
-  parseSpSettings,
-  type ServiceProviderEntry,
-} from '../../../../src/saml/metadata/sp-metadata.ts';
+import { parseSpMetadata, type ServiceProviderEntry } from '../../../../src/saml/metadata/sp-metadata.ts';
+import { parseSpSettings } from '../../../../src/saml/metadata/sp-settings.ts';
 import {
   checkSpPolicy,
   encryptionTarget,
