@@ -3,39 +3,12 @@
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { LimitSettings } from '../config/settings/limits.ts';
 import { flowKeys, limitKeys } from '../store/keys.ts';
 import type { Store } from '../store/store.ts';
 
-/**
- * The limits in force; each comes from its own environment variable (src/config/, docs/settings.md,
- * docs/security.md).
- */
-export interface LimitSettings {
-  /** Wrong entries per code (`OTP_MAX_ATTEMPTS`). */
-  readonly otpMaxAttempts: number;
-  /** SMS per login flow (`OTP_MAX_SENDS_PER_FLOW`). */
-  readonly otpMaxSendsPerFlow: number;
-  /** SMS to one number per hour (`SMS_MAX_PER_PHONE`). */
-  readonly smsMaxPerPhone: number;
-  /** SMS to one number per 24 hours (`SMS_MAX_PER_PHONE_DAY`). */
-  readonly smsMaxPerPhoneDay: number;
-  /** SMS triggered from one client address per hour (`SMS_MAX_PER_IP`). */
-  readonly smsMaxPerIp: number;
-  /** SMS to numbers sharing their first `smsPrefixDigits` digits, per hour (`SMS_MAX_PER_PREFIX`). */
-  readonly smsMaxPerPrefix: number;
-  /** Digits of the E.164 number (country code included) that make its prefix (`SMS_PREFIX_DIGITS`). */
-  readonly smsPrefixDigits: number;
-  /** All SMS per hour (`SMS_MAX_GLOBAL`). */
-  readonly smsMaxGlobal: number;
-  /** Consecutive wrong codes for one number (24 h window) before it is locked (`OTP_MAX_FAILURES_PER_PHONE`). */
-  readonly otpMaxFailuresPerPhone: number;
-  /** Wrong codes for one number after which each further guess waits (`OTP_FAILURE_DELAY_AFTER`). */
-  readonly otpFailureDelayAfter: number;
-  /** Longest such wait, seconds (`OTP_FAILURE_DELAY_MAX_SECONDS`). */
-  readonly otpFailureDelayMaxSeconds: number;
-  /** Login flows started from one client address per hour (`FLOW_MAX_PER_IP`): each holds store memory. */
-  readonly flowMaxPerIp: number;
-}
+/** The limits in force: the limits section of the settings table (src/config/settings/limits.ts, docs/security.md). */
+export type { LimitSettings } from '../config/settings/limits.ts';
 
 /** Why a send is refused; each maps to a translated message. */
 export type SendRefusal =

@@ -1,6 +1,6 @@
 // Settings table, limits section: SMS cost and code-guessing limits (login/limits.ts, docs/security.md).
 
-import { computed, setting, wholeNumber } from '../setting.ts';
+import { computed, setting, type Values, wholeNumber } from '../setting.ts';
 
 /** A raised hourly cap per number raises the defaults of the caps that contain it. */
 export const SMS_MAX_PER_PHONE = setting({
@@ -89,3 +89,6 @@ export const LIMITS = {
       'says when to retry',
   }),
 };
+
+/** The limits as the login reads them (login/limits.ts). */
+export type LimitSettings = Values<typeof LIMITS>;
