@@ -9,7 +9,7 @@ import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { type AuditContext, AuditTrail } from './audit/audit-trail.ts';
 import { auditSink } from './audit/audit-sink.ts';
-import { type Config, ConfigError } from './config/config.ts';
+import { type Config, ConfigError, keyRingSettings, loginSettings } from './config/config.ts';
 import { registerErrorHandler } from './http/error-handler.ts';
 import { fetchMetadata } from './http/fetch-metadata.ts';
 import { registerHealthRoutes } from './http/health-routes.ts';
@@ -57,7 +57,7 @@ import type { Store } from './store/store.ts';
 export interface AppOverrides {
   readonly store?: Store;
   readonly sms?: SmsProvider;
-  /** Fastify logger option; default JSON logs at config.logLevel. */
+  /** Fastify logger option; default JSON logs at config.operations.logLevel. */
   readonly logger?: boolean | Record<string, unknown>;
   /** Where the default logger writes its JSON lines instead of stdout (tests read them). */
   readonly logStream?: { write(line: string): void };
@@ -68,12 +68,12 @@ const TEMPLATES_DIR = new URL('../templates/', import.meta.url).pathname;
 
 /** The secret for code hashes, NameIDs and CSRF: IDP_SECRET, else one generated once beside the dev keys. */
 function loadSecret(config: Config): string {
-  if (config.secret !== '') return config.secret;
-  const file = join(config.devKeyDir, 'secret');
+  if (config.server.secret !== '') return config.server.secret;
+  const file = join(config.server.devKeyDir, 'secret');
   try {
     return readFileSync(file, 'utf8').trim();
   } catch {
-    mkdirSync(config.devKeyDir, { recursive: true, mode: 0o700 });
+    mkdirSync(config.server.devKeyDir, { recursive: true, mode: 0o700 });
     try {
       writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
     } catch (error) {
@@ -85,9 +85,9 @@ function loadSecret(config: Config): string {
 }
 
 function buildStore(config: Config, log: FastifyBaseLogger): Store {
-  if (config.redis === undefined) return new MemoryStore();
+  if (config.store.redis === undefined) return new MemoryStore();
   return new RedisStore({
-    ...config.redis,
+    ...config.store.redis,
     onError: (error) => log.warn({ err: error.message }, 'redis connection'),
   });
 }
@@ -105,22 +105,22 @@ function buildSms(
   measure: (provider: SmsProvider) => SmsProvider,
 ): SmsRouter {
   const providers = new Map<string, SmsProvider>(
-    buildGateways(config.smsGateways, { baseUrl: config.baseUrl, receiptKey: receiptKey(secret) }),
+    buildGateways(config.sms.smsGateways, { baseUrl: config.server.baseUrl, receiptKey: receiptKey(secret) }),
   );
-  if (config.smsWebhookUrl !== undefined) {
+  if (config.sms.smsWebhookUrl !== undefined) {
     providers.set(
       'webhook',
-      new WebhookSmsProvider({ url: config.smsWebhookUrl, timeoutMs: config.smsWebhookTimeoutMs }),
+      new WebhookSmsProvider({ url: config.sms.smsWebhookUrl, timeoutMs: config.sms.smsWebhookTimeoutMs }),
     );
   }
   providers.set('console', new ConsoleSmsProvider());
   return new SmsRouter({
     providers: new Map([...providers].map(([name, provider]) => [name, measure(provider)])),
-    order: config.smsProvider,
-    routes: config.smsGateways.routes,
+    order: config.sms.smsProvider,
+    routes: config.sms.smsGateways.routes,
     breaker: {
-      failures: config.smsGateways.breakerFailures,
-      openSeconds: config.smsGateways.breakerOpenSeconds,
+      failures: config.sms.smsGateways.breakerFailures,
+      openSeconds: config.sms.smsGateways.breakerOpenSeconds,
     },
     onAttempt,
   });
@@ -128,7 +128,7 @@ function buildSms(
 
 /** A hop count trusts that many proxies in front of us (fastify takes it as a function). */
 function trustProxyOption(
-  value: Config['trustProxy'],
+  value: Config['server']['trustProxy'],
 ): boolean | string | ((address: string, hop: number) => boolean) {
   return typeof value === 'number' ? (_address, hop) => hop < value : value;
 }
@@ -160,37 +160,40 @@ async function loadDemoSp(
     ]);
   }
   const [{ writeDemoMetadata }, { registerDemoSp }] = modules;
-  const demo = writeDemoMetadata(config, idpMetadataXml);
+  const demo = writeDemoMetadata(
+    { ...config.server, spMetadataDir: config.saml.spMetadataDir },
+    idpMetadataXml,
+  );
   return { register: (app) => registerDemoSp(app, demo) };
 }
 
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<FastifyInstance> {
-  const { entityId, ssoUrl, sloUrl } = idpUrls(config.baseUrl);
+  const { entityId, ssoUrl, sloUrl } = idpUrls(config.server.baseUrl);
   // Key rollover: the next certificate is published before it signs; `keys` is the pair that signs by default.
-  const ring = await loadKeyRing({ ...config, commonName: new URL(config.baseUrl).hostname });
+  const ring = await loadKeyRing(keyRingSettings(config));
   const keys = signingKeys(ring);
   const secret = loadSecret(config);
   // Read before anything starts (watchers, connections), so a bad IDP_LOGO_FILE stops the start cleanly.
-  const branding = loadBranding(config);
+  const branding = loadBranding(config.pages);
   const published = new PublishedMetadata(
-    { entityId, ssoUrl, sloUrl, wantAuthnRequestsSigned: config.wantAuthnRequestsSigned },
+    { entityId, ssoUrl, sloUrl, wantAuthnRequestsSigned: config.saml.wantAuthnRequestsSigned },
     ring,
-    config.metadataValidDays,
+    config.saml.metadataValidDays,
   );
   const metadataXml = published.unsigned();
   // The demo SP is registered the way an admin registers any SP: its metadata file in SP_METADATA_DIR.
-  const demo = config.demoSp ? await loadDemoSp(config, metadataXml) : undefined;
+  const demo = config.server.demoSp ? await loadDemoSp(config, metadataXml) : undefined;
 
   const app = Fastify({
     logger: overrides.logger ?? {
-      level: config.logLevel,
+      level: config.operations.logLevel,
       serializers: logSerializers,
       ...(overrides.logStream === undefined ? {} : { stream: overrides.logStream }),
     },
     genReqId: newReferenceId,
-    trustProxy: trustProxyOption(config.trustProxy),
+    trustProxy: trustProxyOption(config.server.trustProxy),
     // Base64 grows a SAML message by 4/3; the form has a few small fields besides.
-    bodyLimit: Math.ceil(config.samlMaxBytes * 1.4) + config.relayStateMaxBytes + 4096,
+    bodyLimit: Math.ceil(config.saml.samlMaxBytes * 1.4) + config.saml.relayStateMaxBytes + 4096,
     routerOptions: { maxParamLength: 64 },
     // Route schemas (http/route-schemas.ts) check input and never change it: a number is not turned into text.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false } },
@@ -204,7 +207,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     certificates: () => certificateExpiries(ring, registry),
     remoteSources: () => remote.status().map((s) => ({ source: s.name, lastSuccess: s.lastSuccess })),
   });
-  const sink = auditSink(config.auditLogFile, overrides.logger === false ? null : overrides.logStream);
+  const sink = auditSink(
+    config.operations.auditLogFile,
+    overrides.logger === false ? null : overrides.logStream,
+  );
   const audit = new AuditTrail({ write: sink.write, secret });
   const baseStore = overrides.store ?? buildStore(config, app.log);
   const store = measuredStore(baseStore, baseStore instanceof MemoryStore ? 'memory' : 'redis', metrics);
@@ -222,17 +228,17 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const sms =
     overrides.sms === undefined ? buildSms(config, secret, onSendAttempt, measure) : measure(overrides.sms);
   const remoteSource = (file: string) => basename(file).replace(/\.remote\.json$/, '');
-  const registry = await SpRegistry.load(config.spMetadataDir, {
+  const registry = await SpRegistry.load(config.saml.spMetadataDir, {
     onProblem: (file, message) => app.log.error({ file, problem: message }, 'SP metadata refused'),
   });
   const remote = await RemoteMetadata.start({
-    dir: config.spMetadataDir,
+    dir: config.saml.spMetadataDir,
     registry,
     fetcher: fetchMetadata,
     policy: {
-      maxValidityDays: config.remoteMetadataMaxValidityDays,
-      httpUrls: config.remoteMetadataHttpUrls,
-      allowedHosts: config.outboundPrivateHosts,
+      maxValidityDays: config.saml.remoteMetadataMaxValidityDays,
+      httpUrls: config.saml.remoteMetadataHttpUrls,
+      allowedHosts: config.saml.outboundPrivateHosts,
     },
     onProblem: (file, message) => {
       app.log.error({ file, problem: message }, 'remote SP metadata');
@@ -268,17 +274,17 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const reader = new AuthnRequestReader({
     registry,
     rememberRequestId: (sp, id, ttl) => store.setIfAbsent(replayKeys.authnRequest(sp, id), 1, ttl),
-    wantAuthnRequestsSigned: config.wantAuthnRequestsSigned,
-    clockSkewSeconds: config.clockSkewSeconds,
-    maxAgeSeconds: config.authnRequestMaxAgeSeconds,
-    maxBytes: config.samlMaxBytes,
-    relayStateMaxBytes: config.relayStateMaxBytes,
+    wantAuthnRequestsSigned: config.saml.wantAuthnRequestsSigned,
+    clockSkewSeconds: config.saml.clockSkewSeconds,
+    maxAgeSeconds: config.saml.authnRequestMaxAgeSeconds,
+    maxBytes: config.saml.samlMaxBytes,
+    relayStateMaxBytes: config.saml.relayStateMaxBytes,
   });
   const responses = new ResponseBuilder({
     keys,
     idpEntityId: entityId,
-    assertionTtlSeconds: config.assertionTtlSeconds,
-    clockSkewSeconds: config.clockSkewSeconds,
+    assertionTtlSeconds: config.saml.assertionTtlSeconds,
+    clockSkewSeconds: config.saml.clockSkewSeconds,
     ring,
     lookupSp: (id) => registry.get(id),
   });
@@ -287,27 +293,27 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     sms,
     secret,
     onEvent,
-    settings: config,
+    settings: loginSettings(config),
   });
   const flowGuard = new FlowGuard({
     secret,
-    secureCookies: config.baseUrl.startsWith('https:'),
-    flowTtlSeconds: config.flowTtlSeconds,
+    secureCookies: config.server.baseUrl.startsWith('https:'),
+    flowTtlSeconds: config.login.flowTtlSeconds,
   });
   const ssoCookie = new SsoCookie(
-    new SsoSessions({ store, secret, ttlSeconds: config.ssoSessionTtlSeconds }),
-    { secure: config.baseUrl.startsWith('https:') },
+    new SsoSessions({ store, secret, ttlSeconds: config.login.ssoSessionTtlSeconds }),
+    { secure: config.server.baseUrl.startsWith('https:') },
   );
-  const sso = config.ssoEnabled ? ssoCookie : undefined;
+  const sso = config.login.ssoEnabled ? ssoCookie : undefined;
   const answer = new SpAnswer(responses, secret, { onEvent, sso });
-  const defaultLocale = config.defaultLocale;
+  const defaultLocale = config.pages.defaultLocale;
 
   await app.register(formbody, { bodyLimit: app.initialConfig.bodyLimit });
   await app.register(cookie);
   await registerViews(app, overrides.templatesDir ?? TEMPLATES_DIR, branding);
   const logos = new SpLogos({
-    fetchRemote: config.spLogoFetch,
-    allowedHosts: config.outboundPrivateHosts,
+    fetchRemote: config.saml.spLogoFetch,
+    allowedHosts: config.saml.outboundPrivateHosts,
     onProblem: (url, problem) => app.log.warn({ url, problem }, 'SP logo not shown'),
   });
   logos.register(app);
@@ -327,14 +333,14 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     flowGuard,
     answer,
     defaultLocale,
-    relayStateMaxBytes: config.relayStateMaxBytes,
+    relayStateMaxBytes: config.saml.relayStateMaxBytes,
     sso,
   });
   // OpenID Connect beside SAML: the same login screens, store and SSO session (docs/oidc-client-admins.md).
   // A logout may take the page's wait for the SPs plus a few minutes for the user's browser to get there.
   const logoutProcesses = new LogoutProcesses({
     store,
-    ttlSeconds: config.sloPropagationTimeoutSeconds + 600,
+    ttlSeconds: config.saml.sloPropagationTimeoutSeconds + 600,
   });
   const oidc = config.oidc.enabled
     ? await setUpOidc(app, { config, store, ring, secret, login, flowGuard, sso, onEvent, logoutProcesses })
@@ -351,8 +357,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   });
   await registerReceiptRoutes(app, {
     login,
-    baseUrl: config.baseUrl,
-    verifiers: buildReceiptVerifiers(config.smsGateways, receiptKey(secret)),
+    baseUrl: config.server.baseUrl,
+    verifiers: buildReceiptVerifiers(config.sms.smsGateways, receiptKey(secret)),
   });
   registerSloRoutes(app, {
     sloUrl,
@@ -360,11 +366,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     reader: new LogoutReader({
       registry,
       rememberMessageId: (sp, id, ttl) => store.setIfAbsent(replayKeys.logoutMessage(sp, id), 1, ttl),
-      wantLogoutRequestsSigned: config.wantLogoutRequestsSigned,
-      clockSkewSeconds: config.clockSkewSeconds,
-      maxAgeSeconds: config.authnRequestMaxAgeSeconds,
-      maxBytes: config.samlMaxBytes,
-      relayStateMaxBytes: config.relayStateMaxBytes,
+      wantLogoutRequestsSigned: config.saml.wantLogoutRequestsSigned,
+      clockSkewSeconds: config.saml.clockSkewSeconds,
+      maxAgeSeconds: config.saml.authnRequestMaxAgeSeconds,
+      maxBytes: config.saml.samlMaxBytes,
+      relayStateMaxBytes: config.saml.relayStateMaxBytes,
     }),
     builder: new LogoutMessageBuilder({
       keys,
@@ -374,16 +380,20 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     }),
     cookie: ssoCookie,
     processes: logoutProcesses,
-    timeoutSeconds: config.sloPropagationTimeoutSeconds,
+    timeoutSeconds: config.saml.sloPropagationTimeoutSeconds,
     defaultLocale,
     onEvent,
   });
   demo?.register(app);
   app.get('/', (_request, reply) => reply.redirect(demo !== undefined ? '/demo' : '/saml/metadata'));
 
-  if (config.metricsPort !== undefined) {
+  if (config.operations.metricsPort !== undefined) {
     metrics.collectProcessMetrics();
-    const listener = await listenMetrics(metrics, config.metricsHost, config.metricsPort);
+    const listener = await listenMetrics(
+      metrics,
+      config.operations.metricsHost,
+      config.operations.metricsPort,
+    );
     app.log.info({ url: `${listener.url}/metrics` }, 'metrics listening');
     app.decorate('metricsUrl', listener.url);
     app.addHook('onClose', () => listener.close());

@@ -23,8 +23,11 @@ try {
 }
 
 const app = await buildApp(config).catch(configProblem);
-await app.listen({ port: config.port, host: config.host });
-app.log.info({ entityId: `${config.baseUrl}/saml/metadata`, sms: config.smsProvider }, 'nets-sms-idp ready');
+await app.listen({ port: config.server.port, host: config.server.host });
+app.log.info(
+  { entityId: `${config.server.baseUrl}/saml/metadata`, sms: config.sms.smsProvider },
+  'nets-sms-idp ready',
+);
 
 let stopping = false;
 let endDelay = () => {};
@@ -39,17 +42,17 @@ const stop = async (signal: string) => {
   // Readiness goes first, so load balancers stop sending here while this process still answers what they sent.
   app.startDraining();
   app.log.info(
-    { signal, delaySeconds: config.shutdownDelaySeconds },
+    { signal, delaySeconds: config.operations.shutdownDelaySeconds },
     'shutting down: finishing requests in flight',
   );
   const force = setTimeout(
     () => process.exit(1),
-    (config.shutdownDelaySeconds + config.shutdownTimeoutSeconds) * 1000,
+    (config.operations.shutdownDelaySeconds + config.operations.shutdownTimeoutSeconds) * 1000,
   );
   force.unref();
   await new Promise<void>((resolve) => {
     endDelay = resolve;
-    setTimeout(resolve, config.shutdownDelaySeconds * 1000);
+    setTimeout(resolve, config.operations.shutdownDelaySeconds * 1000);
   });
   // A request answered during close leaves a keep-alive connection behind; close such idle ones as they appear.
   const sweep = setInterval(() => app.server.closeIdleConnections(), 50);

@@ -144,7 +144,7 @@ export const keysStatusCommand: Command = {
       printJson(io, {
         ok: findings.length === 0,
         signWith: ring.signWith,
-        metadataValidDays: config.metadataValidDays,
+        metadataValidDays: config.saml.metadataValidDays,
         keys,
         findings,
       });
@@ -157,7 +157,7 @@ export const keysStatusCommand: Command = {
         );
       }
       const listed = keys.length === 2 ? 'both certificates' : 'the current certificate';
-      io.out(`metadata lists ${listed}; validUntil ${config.metadataValidDays} days ahead\n`);
+      io.out(`metadata lists ${listed}; validUntil ${config.saml.metadataValidDays} days ahead\n`);
       if (findings.length > 0) io.out(formatFindings(findings));
     }
     return findings.length === 0 ? Exit.ok : Exit.problems;

@@ -18,11 +18,11 @@ export const metadataCommand: Command = {
   async run(args, io) {
     const config = cliConfig(io);
     const ring = await cliKeyRing(config);
-    const urls = idpUrls(config.baseUrl);
+    const urls = idpUrls(config.server.baseUrl);
     const published = new PublishedMetadata(
-      { ...urls, wantAuthnRequestsSigned: config.wantAuthnRequestsSigned },
+      { ...urls, wantAuthnRequestsSigned: config.saml.wantAuthnRequestsSigned },
       ring,
-      config.metadataValidDays,
+      config.saml.metadataValidDays,
       () => io.now().getTime(),
     );
     const unsigned = args.values.unsigned === true;

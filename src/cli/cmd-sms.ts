@@ -20,7 +20,10 @@ const DRY_RUN_NUMBER = '+46700000000';
 function gateways(config: Config): Map<string, SmsProvider> {
   // No receipts for CLI sends: they belong to no login flow.
   return new Map(
-    buildGateways({ ...config.smsGateways, receipts: false }, { baseUrl: config.baseUrl, receiptKey: 'cli' }),
+    buildGateways(
+      { ...config.sms.smsGateways, receipts: false },
+      { baseUrl: config.server.baseUrl, receiptKey: 'cli' },
+    ),
   );
 }
 
@@ -47,22 +50,24 @@ export const smsCheckCommand: Command = {
     const to = stringOption(args, 'to') ?? DRY_RUN_NUMBER;
     const providers = gateways(config);
     const countries =
-      config.smsCountries === '*' ? Object.keys(config.smsGateways.routes) : config.smsCountries;
+      config.sms.smsCountries === '*' ? Object.keys(config.sms.smsGateways.routes) : config.sms.smsCountries;
     const routes = countries.map((country) => {
       const routed =
-        config.smsGateways.routes[country] ?? config.smsGateways.routes['*'] ?? config.smsProvider;
+        config.sms.smsGateways.routes[country] ??
+        config.sms.smsGateways.routes['*'] ??
+        config.sms.smsProvider;
       return {
         country,
         order: routed,
-        sender: config.smsGateways.senders[country] ?? config.smsGateways.sender,
+        sender: config.sms.smsGateways.senders[country] ?? config.sms.smsGateways.sender,
       };
     });
     const texts = LOCALES.map((locale) => {
       const text = composeSmsText({
         locale,
         code: '123456',
-        baseUrl: config.baseUrl,
-        ttlMinutes: Math.ceil(config.otpTtlSeconds / 60),
+        baseUrl: config.server.baseUrl,
+        ttlMinutes: Math.ceil(config.login.otpTtlSeconds / 60),
       });
       return { locale, ...smsSegments(text) };
     });
@@ -87,19 +92,19 @@ export const smsCheckCommand: Command = {
     if (wantsJson(args)) {
       printJson(io, {
         ok,
-        providers: config.smsProvider,
+        providers: config.sms.smsProvider,
         routes,
-        receipts: config.smsGateways.receipts,
+        receipts: config.sms.smsGateways.receipts,
         texts,
         checks,
       });
       return ok ? Exit.ok : Exit.problems;
     }
-    io.out(`providers (in order): ${config.smsProvider.join(', ')}\n`);
+    io.out(`providers (in order): ${config.sms.smsProvider.join(', ')}\n`);
     for (const r of routes)
       io.out(`  ${r.country}: ${r.order.join(' → ')}  sender ${r.sender ?? '(gateway default)'}\n`);
     io.out(
-      `delivery receipts: ${config.smsGateways.receipts ? `on, at ${config.baseUrl}/sms/receipts/<gateway>` : 'off'}\n`,
+      `delivery receipts: ${config.sms.smsGateways.receipts ? `on, at ${config.server.baseUrl}/sms/receipts/<gateway>` : 'off'}\n`,
     );
     for (const t of texts) {
       const mark = t.segments === 1 ? 'ok   ' : 'error';
@@ -127,9 +132,9 @@ export const smsSendCommand: Command = {
       const known = [...providers.keys()].join(', ') || 'none configured';
       throw new UsageError(`--provider must name a configured gateway (${known})`);
     }
-    const parsed = parsePhone(args.positionals[0] ?? '', { allowedCountries: config.smsCountries });
+    const parsed = parsePhone(args.positionals[0] ?? '', { allowedCountries: config.sms.smsCountries });
     if (!parsed.ok) throw new UsageError(`the number cannot receive codes here: ${parsed.problem}`);
-    const host = new URL(config.baseUrl).hostname;
+    const host = new URL(config.server.baseUrl).hostname;
     const text = `Test message from the identity provider at ${host}. No action is needed.`;
     const provider = providers.get(name) as SmsProvider;
     try {

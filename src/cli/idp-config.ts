@@ -1,6 +1,6 @@
 // The IdP's own configuration and keys for the commands that need them (metadata, keys status).
 
-import { type Config, ConfigError, loadConfig } from '../config/config.ts';
+import { type Config, ConfigError, keyRingSettings, loadConfig } from '../config/config.ts';
 import { type KeyRing, loadKeyRing } from '../saml/keys/key-ring.ts';
 import { type CliIo, UsageError } from './io.ts';
 
@@ -16,5 +16,5 @@ export function cliConfig(io: CliIo): Config {
 
 /** The key ring the server would load (the dev pair is generated on first use, as `npm start` does). */
 export function cliKeyRing(config: Config): Promise<KeyRing> {
-  return loadKeyRing({ ...config, commonName: new URL(config.baseUrl).hostname });
+  return loadKeyRing(keyRingSettings(config));
 }

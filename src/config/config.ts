@@ -17,24 +17,27 @@ import { TABLE } from './table.ts';
 
 type Fields<Name extends keyof typeof TABLE> = Values<(typeof TABLE)[Name]['fields']>;
 
-/** Everything the IdP can be told from outside (docs/settings.md). Defaults make the first start need no setup. */
-export type Config = Fields<'server'> &
-  Fields<'store'> &
-  Fields<'saml'> &
-  Fields<'login'> &
-  Fields<'limits'> &
-  Fields<'sms'> &
-  Fields<'pages'> &
-  Fields<'operations'> & {
-    /** OpenID Connect. */
-    readonly oidc: Fields<'oidc'>;
+/** Everything the IdP can be told from outside, by section of the settings table (docs/settings.md). Defaults make
+ *  the first start need no setup. */
+export interface Config {
+  readonly server: Fields<'server'>;
+  readonly store: Fields<'store'> & {
     /** Redis connection (URL, Sentinel or Cluster) when any REDIS_* setting is given; see store/redis.ts. */
     readonly redis: RedisStoreOptions | undefined;
+  };
+  readonly saml: Fields<'saml'>;
+  readonly login: Fields<'login'>;
+  readonly limits: Fields<'limits'>;
+  readonly sms: Fields<'sms'> & {
     /** The SMS providers in failover order (SMS_PROVIDER). */
     readonly smsProvider: readonly ProviderName[];
     /** Routes, sender ids, gateway credentials, receipts and the breaker (sms/gateway-config.ts). */
     readonly smsGateways: SmsGatewaySettings;
   };
+  readonly pages: Fields<'pages'>;
+  readonly oidc: Fields<'oidc'>;
+  readonly operations: Fields<'operations'>;
+}
 
 /** Raised when the environment cannot make a Config; lists every problem at once. */
 export class ConfigError extends Error {
@@ -95,19 +98,45 @@ export function loadConfig(rawEnv: Env): Config {
   problems.push(...metricsOffPublicPort({ port: server.port, metricsPort: operations.metricsPort }));
 
   if (problems.length > 0) throw new ConfigError(problems);
-  return Object.freeze({
-    ...server,
-    ...store,
-    redis: redis.options,
-    ...saml,
-    ...login,
-    flowTtlSeconds: flowOutlivesCode(login.flowTtlSeconds, login.otpTtlSeconds),
-    ...limits,
-    ...sms,
-    smsProvider: gateways.settings.providers,
-    smsGateways: gateways.settings,
-    ...pages,
-    oidc,
-    ...operations,
+  const freeze = Object.freeze;
+  return freeze({
+    server: freeze(server),
+    store: freeze({ ...store, redis: redis.options }),
+    saml: freeze(saml),
+    login: freeze({ ...login, flowTtlSeconds: flowOutlivesCode(login.flowTtlSeconds, login.otpTtlSeconds) }),
+    limits: freeze(limits),
+    sms: freeze({ ...sms, smsProvider: gateways.settings.providers, smsGateways: gateways.settings }),
+    pages: freeze(pages),
+    oidc: freeze(oidc),
+    operations: freeze(operations),
   });
+}
+
+/** What the login reads (login/login-service.ts LoginSettings): its own sections and a few server, SMS and page
+ *  settings. */
+export function loginSettings(config: Config) {
+  return {
+    ...config.limits,
+    ...config.login,
+    baseUrl: config.server.baseUrl,
+    smsCountries: config.sms.smsCountries,
+    smsWebhookTimeoutMs: config.sms.smsWebhookTimeoutMs,
+    smsGateways: config.sms.smsGateways,
+    defaultLocale: config.pages.defaultLocale,
+    defaultPhoneCountry: config.pages.defaultPhoneCountry,
+  };
+}
+
+/** What the key ring reads (saml/key-ring.ts): the signing key files and where the dev pair lives. */
+export function keyRingSettings(config: Config) {
+  const { idpKeyFile, idpCertFile, idpNextKeyFile, idpNextCertFile, idpSignWith } = config.saml;
+  return {
+    idpKeyFile,
+    idpCertFile,
+    idpNextKeyFile,
+    idpNextCertFile,
+    idpSignWith,
+    devKeyDir: config.server.devKeyDir,
+    commonName: new URL(config.server.baseUrl).hostname,
+  };
 }

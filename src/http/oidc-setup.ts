@@ -51,32 +51,32 @@ export async function setUpOidc(
   const logins = new OidcLogins({
     store: deps.store,
     sessions: deps.sso?.sessions,
-    ttlSeconds: config.ssoSessionTtlSeconds,
+    ttlSeconds: config.login.ssoSessionTtlSeconds,
   });
-  const participants = new OidcParticipants(deps.store, config.ssoSessionTtlSeconds);
+  const participants = new OidcParticipants(deps.store, config.login.ssoSessionTtlSeconds);
   const ssoCookie = deps.sso;
   const findSso =
     ssoCookie === undefined ? undefined : (header: string | undefined) => ssoCookie.fromHeader(header);
   const provider = buildProvider({
-    issuer: `${config.baseUrl}/oidc`,
+    issuer: `${config.server.baseUrl}/oidc`,
     store: deps.store,
     clients,
     logins,
     ring: deps.ring,
     secret: deps.secret,
-    pages: providerPages(app, config.defaultLocale, deps.onEvent),
+    pages: providerPages(app, config.pages.defaultLocale, deps.onEvent),
     policy: {
       ssoFromCookies: findSso,
-      smsCountries: config.smsCountries,
+      smsCountries: config.sms.smsCountries,
       joined: (ssoSessionId, participant) => participants.add(ssoSessionId, participant),
     },
     ttl: {
-      session: config.ssoSessionTtlSeconds,
-      interaction: config.flowTtlSeconds,
+      session: config.login.ssoSessionTtlSeconds,
+      interaction: config.login.flowTtlSeconds,
       accessToken: config.oidc.accessTokenTtlSeconds,
       idToken: config.oidc.idTokenTtlSeconds,
     },
-    proxy: config.trustProxy !== false,
+    proxy: config.server.trustProxy !== false,
     allowPrivateOutbound: config.oidc.allowPrivateOutbound,
     onEvent: deps.onEvent,
     // No form-action: the library's form_post page posts to the client's redirect_uri.
@@ -119,7 +119,7 @@ export async function setUpOidc(
     provider,
     clients,
     login: deps.login,
-    defaultLocale: config.defaultLocale,
+    defaultLocale: config.pages.defaultLocale,
     flowGuard: deps.flowGuard,
     sso: deps.sso,
     onEvent: deps.onEvent,

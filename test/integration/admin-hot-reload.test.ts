@@ -36,7 +36,7 @@ before(async () => {
     sps: { reload: metadata([ACS1], oldKey.certBase64) },
     env: { SMS_MAX_PER_PHONE: '1000', SMS_MAX_PER_IP: '10000', SMS_MAX_GLOBAL: '100000' },
   });
-  file = join(idp.config.spMetadataDir, 'reload.xml');
+  file = join(idp.config.saml.spMetadataDir, 'reload.xml');
 });
 after(() => idp.close());
 
@@ -88,7 +88,7 @@ describe('SP metadata reloaded on change', () => {
   test('a broken file is refused and the previous version keeps serving', async () => {
     await writeFile(file, metadata([ACS1, ACS2], newKey.certBase64));
     await writeFile(
-      join(idp.config.spMetadataDir, 'marker.xml'),
+      join(idp.config.saml.spMetadataDir, 'marker.xml'),
       spMetadataXml({ entityId: 'https://marker.example.org/a' }),
     );
     const markerSeen = async () => {
@@ -101,7 +101,7 @@ describe('SP metadata reloaded on change', () => {
 
     await writeFile(file, '<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="');
     await writeFile(
-      join(idp.config.spMetadataDir, 'marker.xml'),
+      join(idp.config.saml.spMetadataDir, 'marker.xml'),
       spMetadataXml({ entityId: 'https://marker.example.org/b' }),
     );
     // The marker's change and the broken file are read in the same reload: once b is known, the break was seen.

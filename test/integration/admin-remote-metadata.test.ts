@@ -312,7 +312,7 @@ describe('in the running IdP', () => {
       env: { OUTBOUND_PRIVATE_HOSTS: '127.0.0.1', REMOTE_METADATA_HTTP_URLS: server.url('/live.xml') },
     });
     try {
-      const spDir = idp.config.spMetadataDir;
+      const spDir = idp.config.saml.spMetadataDir;
       const sso = async (entityId: string) => {
         const xml = authnRequestXml({ issuer: entityId, destination: 'https://idp.example.test/saml/sso' });
         return (await idp.app.inject({ method: 'GET', url: `/saml/sso?${redirectQuery(xml)}` })).statusCode;

@@ -266,7 +266,7 @@ describe('size and encoding', () => {
     referenceOf(response.body);
   });
   test('oversized query string: the SAMLRequest cap refuses it', async () => {
-    const huge = 'PHNhbWxw'.repeat(Math.ceil(idp.config.samlMaxBytes / 3));
+    const huge = 'PHNhbWxw'.repeat(Math.ceil(idp.config.saml.samlMaxBytes / 3));
     assertRefused(await inject('GET', `/saml/sso?SAMLRequest=${huge}`), 'too-large');
   });
   test('oversized query string over real HTTP: refused by the HTTP parser, the server keeps serving', async () => {
@@ -279,7 +279,7 @@ describe('size and encoding', () => {
     assert.equal((await fetch(`${origin}/healthz`)).status, 200);
   });
   test('RelayState over RELAY_STATE_MAX_BYTES', async () => {
-    const relayState = 'x'.repeat(idp.config.relayStateMaxBytes + 1);
+    const relayState = 'x'.repeat(idp.config.saml.relayStateMaxBytes + 1);
     assertRefused(await send('authn-request.xml', { relayState }), 'relay-state');
     const redirect = render('duplicated-relaystate.query').message.replace(/&RelayState=.*/, '');
     assertRefused(await inject('GET', `/saml/sso?${redirect}&RelayState=${relayState}`), 'relay-state');

@@ -163,7 +163,7 @@ describe('audit trail', () => {
       ['current'],
     );
     const third = createTestSp({ entityId: 'https://third.example.org/sp', keyName: 'third-sp' });
-    writeFileSync(join(idp.config.spMetadataDir, 'third.xml'), third.metadataXml);
+    writeFileSync(join(idp.config.saml.spMetadataDir, 'third.xml'), third.metadataXml);
     let changed: Line | undefined;
     for (let waited = 0; changed === undefined && waited < 10_000; waited += 50) {
       await sleep(50);

@@ -85,7 +85,7 @@ describe('metrics', { timeout: 30_000 }, () => {
     assert.equal((await idp.app.inject({ url: `/saml/sso?${redirectQuery(stranger)}` })).statusCode, 400);
 
     // Remote metadata: one source that loads, one whose URL answers 404.
-    const spDir = idp.config.spMetadataDir;
+    const spDir = idp.config.saml.spMetadataDir;
     const xml = entitiesMetadataXml([{ entityId: FED_SP }]);
     server.routes.set('/fed.xml', {
       body: signMetadata(withRootAttributes(xml, { validUntil: new Date(Date.now() + 86_400_000) })),

@@ -24,7 +24,7 @@ before(async () => {
 });
 after(() => idp.close());
 
-const file = (name: string) => join(idp.config.spMetadataDir, `${name}.xml`);
+const file = (name: string) => join(idp.config.saml.spMetadataDir, `${name}.xml`);
 
 /** Status of a fresh GET /saml/sso from `entityId`, asking for `acsUrl`: 303 while trusted, 400 once not. */
 async function freshStatus(entityId: string, acsUrl?: string): Promise<number> {

@@ -168,7 +168,7 @@ describe('back-channel logout failures make the logout partial', () => {
     assert.ok(token !== undefined, confirm.html.slice(0, 300));
     const page = await browser.go('/saml/logout', { token });
     assert.equal(backchannel.calls.hang, calls + 1, 'the client was called');
-    assert.ok(page.html.includes(translate(idp.config.defaultLocale, 'logout.partialHeading')));
+    assert.ok(page.html.includes(translate(idp.config.pages.defaultLocale, 'logout.partialHeading')));
     assert.match(page.html, /Silent Shop/);
   });
 });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { setImmediate as tick } from 'node:timers/promises';
-import { loadConfig } from '../../src/config/config.ts';
+import { loadConfig, loginSettings } from '../../src/config/config.ts';
 import { LoginService, type Outcome } from '../../src/login/login-service.ts';
 import type { SmsMessage, SmsProvider } from '../../src/sms/sms-provider.ts';
 import { MemoryStore } from '../../src/store/memory.ts';
@@ -53,7 +53,12 @@ describe('the send lock of a flow', () => {
     let clock = Date.now();
     const store = new MemoryStore({ now: () => clock });
     const sms = new SlowGateway();
-    const login = new LoginService({ store, sms, secret: settings.secret, settings });
+    const login = new LoginService({
+      store,
+      sms,
+      secret: settings.server.secret,
+      settings: loginSettings(settings),
+    });
     try {
       const flow = await login.start({
         request: REQUEST,

@@ -46,9 +46,9 @@ describe('platform variables', () => {
 
   test('a start with Kubernetes service-link variables succeeds', () => {
     const config = loadConfig({ ...kubernetes, IDP_SECRET: SECRET });
-    assert.equal(config.secret, SECRET);
-    assert.equal(config.redis, undefined, 'REDIS_PORT and friends are not Redis settings');
-    assert.equal(config.port, 3000, 'IDP_SERVICE_PORT is not PORT');
+    assert.equal(config.server.secret, SECRET);
+    assert.equal(config.store.redis, undefined, 'REDIS_PORT and friends are not Redis settings');
+    assert.equal(config.server.port, 3000, 'IDP_SERVICE_PORT is not PORT');
   });
 
   test('service-link shapes are recognised, our own settings are not taken for them', () => {
@@ -94,15 +94,15 @@ describe('secrets from files', () => {
       SMS_PROVIDER: 'webhook',
       SMS_WEBHOOK_URL_FILE: file('webhook', 'https://sms.example.test/send?token=t0ken'),
     });
-    assert.equal(config.secret, SECRET);
-    assert.equal(config.redisUrl, 'redis://:p%40ss@redis.internal:6380/2');
-    assert.equal(config.redis?.url, 'redis://:p%40ss@redis.internal:6380/2');
-    assert.equal(config.smsWebhookUrl, 'https://sms.example.test/send?token=t0ken');
+    assert.equal(config.server.secret, SECRET);
+    assert.equal(config.store.redisUrl, 'redis://:p%40ss@redis.internal:6380/2');
+    assert.equal(config.store.redis?.url, 'redis://:p%40ss@redis.internal:6380/2');
+    assert.equal(config.sms.smsWebhookUrl, 'https://sms.example.test/send?token=t0ken');
   });
 
   test('only one trailing newline goes: the rest of the content is the secret as written', () => {
     const config = loadConfig({ IDP_SECRET_FILE: file('two-newlines', ` ${SECRET}\n\n`) });
-    assert.equal(config.secret, ` ${SECRET}\n`);
+    assert.equal(config.server.secret, ` ${SECRET}\n`);
   });
 
   test('a value from a file is checked like any other', () => {

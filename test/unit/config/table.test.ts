@@ -72,21 +72,22 @@ describe('the table', () => {
 describe('the loader reads the table', () => {
   test('defaults, computed defaults and the platform default of DEMO_SP', () => {
     const config = loadConfig({});
-    assert.equal(config.port, 3000);
-    assert.equal(config.baseUrl, 'http://localhost:3000');
-    assert.equal(config.smsMaxPerPhoneDay, 10);
-    assert.equal(config.smsMaxPerPrefix, 30);
-    assert.equal(config.metricsHost, '127.0.0.1');
-    assert.equal(config.demoSp, true);
-    assert.deepEqual(config.smsCountries, ['NO', 'SE', 'DK', 'FI', 'IS']);
+    assert.equal(config.server.port, 3000);
+    assert.equal(config.server.baseUrl, 'http://localhost:3000');
+    assert.equal(config.limits.smsMaxPerPhoneDay, 10);
+    assert.equal(config.limits.smsMaxPerPrefix, 30);
+    assert.equal(config.operations.metricsHost, '127.0.0.1');
+    assert.equal(config.server.demoSp, true);
+    assert.deepEqual(config.sms.smsCountries, ['NO', 'SE', 'DK', 'FI', 'IS']);
     assert.equal(config.oidc.accessTokenTtlSeconds, 600);
     assert.ok(Object.isFrozen(config));
-    assert.equal(loadConfig({ NODE_ENV: 'production' }).demoSp, false);
+    assert.ok(Object.isFrozen(config.limits));
+    assert.equal(loadConfig({ NODE_ENV: 'production' }).server.demoSp, false);
     const raised = loadConfig({ PORT: '8080', HOST: '0.0.0.0', SMS_MAX_PER_PHONE: '50' });
-    assert.equal(raised.baseUrl, 'http://localhost:8080');
-    assert.equal(raised.metricsHost, '0.0.0.0');
-    assert.equal(raised.smsMaxPerPhoneDay, 50);
-    assert.equal(raised.smsMaxPerPrefix, 50);
+    assert.equal(raised.server.baseUrl, 'http://localhost:8080');
+    assert.equal(raised.operations.metricsHost, '0.0.0.0');
+    assert.equal(raised.limits.smsMaxPerPhoneDay, 50);
+    assert.equal(raised.limits.smsMaxPerPrefix, 50);
   });
 
   test('a refused value is named with its bounds, once, and its default is used by the rules', () => {
@@ -112,6 +113,6 @@ describe('the loader reads the table', () => {
     assert.deepEqual(problemsOf({ SMS_PROVIDER: 'console,webhook' }), [
       'SMS_WEBHOOK_URL is required when SMS_PROVIDER=webhook',
     ]);
-    assert.equal(loadConfig({ FLOW_TTL_SECONDS: '60', OTP_TTL_SECONDS: '300' }).flowTtlSeconds, 300);
+    assert.equal(loadConfig({ FLOW_TTL_SECONDS: '60', OTP_TTL_SECONDS: '300' }).login.flowTtlSeconds, 300);
   });
 });

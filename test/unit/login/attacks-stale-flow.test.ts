@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { loadConfig } from '../../../src/config/config.ts';
+import { loadConfig, loginSettings } from '../../../src/config/config.ts';
 import type { Flow } from '../../../src/login/flow.ts';
 import { LoginService } from '../../../src/login/login-service.ts';
 import type { Store } from '../../../src/store/store.ts';
@@ -61,7 +61,12 @@ for (const [name, factory] of Object.entries(STORES)) {
 
     test('“wrong number?” from a copy loaded before the code was verified does not revive the flow', async () => {
       const sms = new RecordingSmsProvider();
-      const login = new LoginService({ store, sms, secret: settings.secret, settings });
+      const login = new LoginService({
+        store,
+        sms,
+        secret: settings.server.secret,
+        settings: loginSettings(settings),
+      });
       const stale = await atCodeStep(login, '+4791000001');
       const code = sms.lastCode('+4791000001');
       const done = await login.submit(stale, { csrf: stale.csrf, step: 'verify-code', code }, IP);
@@ -72,7 +77,12 @@ for (const [name, factory] of Object.entries(STORES)) {
 
     test('a language change from a copy loaded before the flow finished does not revive it', async () => {
       const sms = new RecordingSmsProvider();
-      const login = new LoginService({ store, sms, secret: settings.secret, settings });
+      const login = new LoginService({
+        store,
+        sms,
+        secret: settings.server.secret,
+        settings: loginSettings(settings),
+      });
       const stale = await atCodeStep(login, '+4791000002');
       const code = sms.lastCode('+4791000002');
       await login.submit(stale, { csrf: stale.csrf, step: 'verify-code', code }, IP);
@@ -83,7 +93,12 @@ for (const [name, factory] of Object.entries(STORES)) {
 
     test('a code for the new number, checked from a copy holding the old number, logs in as nobody', async () => {
       const sms = new RecordingSmsProvider();
-      const login = new LoginService({ store, sms, secret: settings.secret, settings });
+      const login = new LoginService({
+        store,
+        sms,
+        secret: settings.server.secret,
+        settings: loginSettings(settings),
+      });
       const stale = await atCodeStep(login, '+4791000003');
       // Meanwhile, in another request: "wrong number?", then a new number and its code.
       await login.submit(stale, { csrf: stale.csrf, step: 'verify-code', action: 'change-phone' }, IP);

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { loadConfig } from '../../../src/config/config.ts';
+import { loadConfig, loginSettings } from '../../../src/config/config.ts';
 import { FlowError } from '../../../src/errors.ts';
 import { FlowStore, isStoredFlow } from '../../../src/login/flow-store.ts';
 import { LoginService } from '../../../src/login/login-service.ts';
@@ -40,7 +40,7 @@ function earlierCodeStep(now: number, code: string): Record<string, unknown> {
     familyName: 'Nordmann',
     phone: '+4791234567',
     codeNonce: 'nonce',
-    codeHash: hashCode(settings.secret, ID, code),
+    codeHash: hashCode(settings.server.secret, ID, code),
     codeExpiresAt: now + 300_000,
     lastSentAt: now - 5_000,
     phoneCountry: 'NO',
@@ -56,8 +56,8 @@ describe('flow records in the store', () => {
       const login = new LoginService({
         store,
         sms: new RecordingSmsProvider(),
-        secret: settings.secret,
-        settings,
+        secret: settings.server.secret,
+        settings: loginSettings(settings),
       });
       const flow = await login.load(ID);
       assert.equal(flow.step, 'verify-code');

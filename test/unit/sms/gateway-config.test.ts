@@ -24,9 +24,9 @@ describe('SMS gateway settings', () => {
 
   it('default: console only, no routes, receipts off', () => {
     const config = loadConfig(BASE);
-    assert.deepEqual(config.smsProvider, ['console']);
-    assert.deepEqual(config.smsGateways.routes, {});
-    assert.equal(config.smsGateways.receipts, false);
+    assert.deepEqual(config.sms.smsProvider, ['console']);
+    assert.deepEqual(config.sms.smsGateways.routes, {});
+    assert.equal(config.sms.smsGateways.receipts, false);
   });
 
   it('an ordered list with routes, senders per country and credentials', () => {
@@ -43,16 +43,16 @@ describe('SMS gateway settings', () => {
       SMS_SINCH_SERVICE_PLAN_ID: 'plan',
       SMS_SINCH_API_TOKEN: 'tok',
     });
-    assert.deepEqual(config.smsProvider, ['46elks', 'twilio']);
-    assert.deepEqual(config.smsGateways.routes, {
+    assert.deepEqual(config.sms.smsProvider, ['46elks', 'twilio']);
+    assert.deepEqual(config.sms.smsGateways.routes, {
       FI: ['sinch', 'twilio'],
       SE: ['46elks', 'twilio'],
       '*': ['twilio'],
     });
-    assert.deepEqual(config.smsGateways.senders, { FI: '+358401234567' });
-    assert.equal(config.smsGateways.sinch?.baseUrl, 'https://eu.sms.api.sinch.com');
-    assert.equal(config.smsGateways.elks46?.baseUrl, 'https://api.46elks.com');
-    assert.equal(config.smsGateways.twilio?.baseUrl, 'https://api.twilio.com');
+    assert.deepEqual(config.sms.smsGateways.senders, { FI: '+358401234567' });
+    assert.equal(config.sms.smsGateways.sinch?.baseUrl, 'https://eu.sms.api.sinch.com');
+    assert.equal(config.sms.smsGateways.elks46?.baseUrl, 'https://api.46elks.com');
+    assert.equal(config.sms.smsGateways.twilio?.baseUrl, 'https://api.twilio.com');
   });
 
   it('a secret from <NAME>_FILE, without its trailing newline', () => {
@@ -64,7 +64,7 @@ describe('SMS gateway settings', () => {
       SMS_SENDER: 'ExampleID',
       SMS_GATEWAYAPI_TOKEN_FILE: file,
     });
-    assert.equal(config.smsGateways.gatewayapi?.token, 'file-token');
+    assert.equal(config.sms.smsGateways.gatewayapi?.token, 'file-token');
   });
 
   it('lists every problem at once and never a secret value', () => {
