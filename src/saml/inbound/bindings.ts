@@ -1,9 +1,13 @@
 // Takes a SAML message off the HTTP-Redirect or HTTP-POST binding: strict query parsing, capped base64 and DEFLATE.
+// One decoder per binding; each takes the parameter the message travels in (SAMLRequest or SAMLResponse).
 
 import { escape as qsEscape } from 'node:querystring';
 import { inflateRawSync } from 'node:zlib';
 import { UntrustedRequestError } from '../../errors.ts';
 import { DeflateEncoding } from '../urn.ts';
+
+/** The parameter a message travels in: requests in SAMLRequest, responses in SAMLResponse (SAML bindings §3.4.4). */
+export type MessageParameter = 'SAMLRequest' | 'SAMLResponse';
 
 /** What the HTTP layer hands over for one request to the SSO endpoint. */
 export interface SsoHttpInput {
@@ -41,7 +45,7 @@ export interface DecodeLimits {
   readonly relayStateMaxBytes: number;
 }
 
-interface QueryParam {
+export interface QueryParam {
   readonly value: string;
   /** The `name=value` segment exactly as sent. */
   readonly raw: string;
@@ -91,17 +95,17 @@ function decodeBase64(value: string, maxBytes: number, what: string): Buffer {
   return bytes;
 }
 
-function inflate(bytes: Buffer, maxBytes: number): Buffer {
+function inflate(bytes: Buffer, maxBytes: number, parameter: MessageParameter): Buffer {
   try {
     return inflateRawSync(bytes, { maxOutputLength: maxBytes });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
       throw new UntrustedRequestError(
         'too-large',
-        `the inflated SAMLRequest is larger than ${maxBytes} bytes`,
+        `the inflated ${parameter} is larger than ${maxBytes} bytes`,
       );
     }
-    throw new UntrustedRequestError('malformed', 'SAMLRequest is not DEFLATE data');
+    throw new UntrustedRequestError('malformed', `${parameter} is not DEFLATE data`);
   }
 }
 
@@ -115,11 +119,11 @@ function looksLikeXml(bytes: Buffer): boolean {
   return bytes[i] === 0x3c;
 }
 
-function utf8(bytes: Buffer): string {
+function utf8(bytes: Buffer, parameter: MessageParameter): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new UntrustedRequestError('malformed', 'SAMLRequest is not UTF-8');
+    throw new UntrustedRequestError('malformed', `${parameter} is not UTF-8`);
   }
 }
 
@@ -142,9 +146,14 @@ function singleField(form: SsoHttpInput['form'], name: string): string | undefin
   return v;
 }
 
-function decodeRedirect(query: Map<string, QueryParam>, limits: DecodeLimits): DecodedMessage {
-  const request = query.get('SAMLRequest');
-  if (request === undefined) throw new UntrustedRequestError('malformed', 'no SAMLRequest parameter');
+/** HTTP-Redirect (SAML bindings §3.4): the DEFLATEd message, RelayState and the query signature in the query. */
+export function decodeRedirect(
+  query: ReadonlyMap<string, QueryParam>,
+  parameter: MessageParameter,
+  limits: DecodeLimits,
+): DecodedMessage {
+  const message = query.get(parameter);
+  if (message === undefined) throw new UntrustedRequestError('malformed', `no ${parameter} parameter`);
   const encoding = query.get('SAMLEncoding');
   if (encoding !== undefined && encoding.value !== DeflateEncoding) {
     throw new UntrustedRequestError('malformed', 'SAMLEncoding is not DEFLATE');
@@ -157,7 +166,7 @@ function decodeRedirect(query: Map<string, QueryParam>, limits: DecodeLimits): D
     if (sigAlg === undefined || signature === undefined) {
       throw new UntrustedRequestError('bad-signature', 'Signature and SigAlg must come together');
     }
-    const signed: [string, QueryParam][] = [['SAMLRequest', request]];
+    const signed: [string, QueryParam][] = [[parameter, message]];
     if (relayState !== undefined) signed.push(['RelayState', relayState]);
     signed.push(['SigAlg', sigAlg]);
     const raw = signed.map(([, p]) => p.raw).join('&');
@@ -169,31 +178,42 @@ function decodeRedirect(query: Map<string, QueryParam>, limits: DecodeLimits): D
     };
   }
   checkRelayState(relayState?.value, limits);
-  const xml = utf8(inflate(decodeBase64(request.value, limits.maxBytes, 'SAMLRequest'), limits.maxBytes));
+  const bytes = decodeBase64(message.value, limits.maxBytes, parameter);
+  const xml = utf8(inflate(bytes, limits.maxBytes, parameter), parameter);
   return { xml, relayState: relayState?.value, querySignature };
 }
 
-function decodePost(
-  input: SsoHttpInput,
-  query: Map<string, QueryParam>,
+/** HTTP-POST (SAML bindings §3.5): the base64 message and RelayState in the form; the query carries neither. */
+export function decodePost(
+  form: SsoHttpInput['form'],
+  query: ReadonlyMap<string, QueryParam>,
+  parameter: MessageParameter,
   limits: DecodeLimits,
 ): DecodedMessage {
-  for (const name of ['SAMLRequest', 'SigAlg', 'Signature']) {
+  for (const name of [parameter, 'SigAlg', 'Signature']) {
     if (query.has(name))
       throw new UntrustedRequestError('malformed', `${name} in the query of a POST request`);
   }
-  const request = singleField(input.form, 'SAMLRequest');
-  if (request === undefined) throw new UntrustedRequestError('malformed', 'no SAMLRequest form field');
-  const relayState = singleField(input.form, 'RelayState');
+  const message = singleField(form, parameter);
+  if (message === undefined) throw new UntrustedRequestError('malformed', `no ${parameter} form field`);
+  const relayState = singleField(form, 'RelayState');
   checkRelayState(relayState, limits);
-  const bytes = decodeBase64(request, limits.maxBytes, 'SAMLRequest');
+  const bytes = decodeBase64(message, limits.maxBytes, parameter);
   // Bindings §3.5.4 sends plain XML; node-saml (passport-saml) deflates unless told not to, so accept that too.
-  const xml = looksLikeXml(bytes) ? utf8(bytes) : utf8(inflate(bytes, limits.maxBytes));
+  const xml = looksLikeXml(bytes)
+    ? utf8(bytes, parameter)
+    : utf8(inflate(bytes, limits.maxBytes, parameter), parameter);
   return { xml, relayState, querySignature: undefined };
 }
 
-/** Decodes the message of either binding; throws UntrustedRequestError (malformed, too-large, relay-state, ...). */
-export function decodeSsoMessage(input: SsoHttpInput, limits: DecodeLimits): DecodedMessage {
+/** Decodes `parameter` off the request's binding; throws UntrustedRequestError (malformed, too-large, relay-state…). */
+export function decodeMessage(
+  input: SsoHttpInput,
+  parameter: MessageParameter,
+  limits: DecodeLimits,
+): DecodedMessage {
   const query = parseRawQuery(input.rawQuery);
-  return input.binding === 'redirect' ? decodeRedirect(query, limits) : decodePost(input, query, limits);
+  return input.binding === 'redirect'
+    ? decodeRedirect(query, parameter, limits)
+    : decodePost(input.form, query, parameter, limits);
 }
