@@ -8,8 +8,8 @@ import { nameIdFormatUrn } from './name-id.ts';
 import type { ServiceProviderEntry } from '../metadata/sp-registry.ts';
 import { Alg, Binding, Ns, StatusSuccess } from '../urn.ts';
 import { newSamlId, samlTime } from '../values.ts';
-import { signEnveloped } from '../xml/xml-sign.ts';
-import { el, renderXml } from '../xml/xml-writer.ts';
+import { signElement } from '../xml/template-signer.ts';
+import { el, renderXml, type XmlElement } from '../xml/xml-writer.ts';
 
 /** Status codes of Single Logout (SAML core §3.2.2.2, §3.7.3.2). */
 export const LogoutStatus = {
@@ -78,7 +78,8 @@ export interface LogoutBuilderOptions {
   readonly requestTtlSeconds: number;
 }
 
-/** Signs logout messages with the IdP key: RSA-SHA256 over the query (Redirect) or enveloped (POST). */
+/** Signs logout messages with the IdP key: RSA-SHA256 over the query (Redirect) or enveloped by the template
+ * signer, as Responses are (POST). */
 export class LogoutMessageBuilder {
   readonly #opts: LogoutBuilderOptions;
 
@@ -99,41 +100,32 @@ export class LogoutMessageBuilder {
   ): OutboundMessage {
     const { idpEntityId, requestTtlSeconds } = this.#opts;
     const qualified = to.nameId.format !== 'unspecified';
-    const xml = renderXml(
-      el(
-        'samlp:LogoutRequest',
-        {
-          'xmlns:samlp': Ns.protocol,
-          'xmlns:saml': Ns.assertion,
-          ID: to.requestId,
-          Version: '2.0',
-          IssueInstant: samlTime(now),
-          Destination: to.endpoint.url,
-          NotOnOrAfter: samlTime(new Date(now.getTime() + requestTtlSeconds * 1000)),
-        },
-        [
-          el('saml:Issuer', {}, [idpEntityId]),
-          el(
-            'saml:NameID',
-            {
-              Format: nameIdFormatUrn(to.nameId.format),
-              NameQualifier: qualified ? idpEntityId : undefined,
-              SPNameQualifier: qualified ? to.nameId.spNameQualifier : undefined,
-            },
-            [to.nameId.value],
-          ),
-          el('samlp:SessionIndex', {}, [to.sessionIndex]),
-        ],
-      ),
+    const message = el(
+      'samlp:LogoutRequest',
+      {
+        'xmlns:samlp': Ns.protocol,
+        'xmlns:saml': Ns.assertion,
+        ID: to.requestId,
+        Version: '2.0',
+        IssueInstant: samlTime(now),
+        Destination: to.endpoint.url,
+        NotOnOrAfter: samlTime(new Date(now.getTime() + requestTtlSeconds * 1000)),
+      },
+      [
+        el('saml:Issuer', {}, [idpEntityId]),
+        el(
+          'saml:NameID',
+          {
+            Format: nameIdFormatUrn(to.nameId.format),
+            NameQualifier: qualified ? idpEntityId : undefined,
+            SPNameQualifier: qualified ? to.nameId.spNameQualifier : undefined,
+          },
+          [to.nameId.value],
+        ),
+        el('samlp:SessionIndex', {}, [to.sessionIndex]),
+      ],
     );
-    return this.#encode(
-      to.spEntityId,
-      'SAMLRequest',
-      'LogoutRequest',
-      xml,
-      to.endpoint.binding,
-      to.endpoint.url,
-    );
+    return this.#encode(to.spEntityId, 'SAMLRequest', message, to.endpoint.binding, to.endpoint.url);
   }
 
   /** A LogoutResponse (SAML core §3.7.2) to `endpoint.responseUrl`, with the initiator's RelayState echoed. */
@@ -148,58 +140,43 @@ export class LogoutMessageBuilder {
     now: Date,
   ): OutboundMessage {
     const { status } = to;
-    const xml = renderXml(
-      el(
-        'samlp:LogoutResponse',
-        {
-          'xmlns:samlp': Ns.protocol,
-          'xmlns:saml': Ns.assertion,
-          ID: newSamlId(),
-          InResponseTo: to.inResponseTo,
-          Version: '2.0',
-          IssueInstant: samlTime(now),
-          Destination: to.endpoint.responseUrl,
-        },
-        [
-          el('saml:Issuer', {}, [this.#opts.idpEntityId]),
-          el('samlp:Status', {}, [
-            el('samlp:StatusCode', { Value: status.code }, [
-              status.subCode !== undefined && el('samlp:StatusCode', { Value: status.subCode }),
-            ]),
-            status.message !== undefined && el('samlp:StatusMessage', {}, [status.message]),
+    const message = el(
+      'samlp:LogoutResponse',
+      {
+        'xmlns:samlp': Ns.protocol,
+        'xmlns:saml': Ns.assertion,
+        ID: newSamlId(),
+        InResponseTo: to.inResponseTo,
+        Version: '2.0',
+        IssueInstant: samlTime(now),
+        Destination: to.endpoint.responseUrl,
+      },
+      [
+        el('saml:Issuer', {}, [this.#opts.idpEntityId]),
+        el('samlp:Status', {}, [
+          el('samlp:StatusCode', { Value: status.code }, [
+            status.subCode !== undefined && el('samlp:StatusCode', { Value: status.subCode }),
           ]),
-        ],
-      ),
+          status.message !== undefined && el('samlp:StatusMessage', {}, [status.message]),
+        ]),
+      ],
     );
     const { binding, responseUrl } = to.endpoint;
-    return this.#encode(
-      to.spEntityId,
-      'SAMLResponse',
-      'LogoutResponse',
-      xml,
-      binding,
-      responseUrl,
-      to.relayState,
-    );
+    return this.#encode(to.spEntityId, 'SAMLResponse', message, binding, responseUrl, to.relayState);
   }
 
   #encode(
     spEntityId: string,
     parameter: 'SAMLRequest' | 'SAMLResponse',
-    rootName: string,
-    xml: string,
+    message: XmlElement,
     binding: SloBinding,
     url: string,
     relayState?: string,
   ): OutboundMessage {
     const keys = this.#opts.keysFor?.(spEntityId) ?? this.#opts.keys;
     if (binding === 'post') {
-      const root = `/*[local-name(.)='${rootName}']`;
-      const signed = signEnveloped(xml, keys, {
-        elementXpath: root,
-        afterXpath: `${root}/*[local-name(.)='Issuer']`,
-      });
-      const body = Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>${signed}`, 'utf8').toString('base64');
+      const signed = renderXml(signElement(message, keys), { declaration: true });
+      const body = Buffer.from(signed, 'utf8').toString('base64');
       return {
         binding,
         url,
@@ -207,6 +184,7 @@ export class LogoutMessageBuilder {
       };
     }
     // SAML bindings §3.4.4.1: DEFLATE, base64, URL-encode; the signature covers the octets as sent.
+    const xml = renderXml(message);
     const parts = [
       `${parameter}=${encodeURIComponent(deflateRawSync(Buffer.from(xml, 'utf8')).toString('base64'))}`,
     ];

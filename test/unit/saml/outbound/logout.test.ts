@@ -25,6 +25,11 @@ import {
 import { parseSpMetadata, SpRegistry } from '../../../../src/saml/metadata/sp-registry.ts';
 import { Alg, Binding, Ns } from '../../../../src/saml/urn.ts';
 import { samlTime } from '../../../../src/saml/values.ts';
+import {
+  findEnvelopedSignature,
+  verifyEnvelopedSignature,
+} from '../../../../src/saml/xml/signature-verify.ts';
+import { parseXmlStrict } from '../../../../src/saml/xml/xml-guard.ts';
 import { el, renderXml } from '../../../../src/saml/xml/xml-writer.ts';
 import { createTestSp, redirectQuery, signXml, testKeys, validateWithXsd } from '../../../helpers/saml-sp.ts';
 
@@ -330,6 +335,23 @@ describe('LogoutMessageBuilder', () => {
       xml,
       /<samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:PartialLogout"\/><\/samlp:StatusCode>/,
     );
+  });
+
+  test('POST LogoutRequest: signed by the template signer, as Responses are, and strictly placed after the Issuer', () => {
+    const message = builder.request(
+      { spEntityId: sp.entityId, endpoint: postEndpoint, requestId: '_ours4', nameId, sessionIndex: '_si' },
+      new Date(),
+    );
+    assert.equal(message.binding, 'post');
+    if (message.binding !== 'post') return;
+    const xml = Buffer.from(message.fields.SAMLRequest!, 'base64').toString();
+    assert.ok(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?><samlp:LogoutRequest '));
+    // The reader's own wrapping rules: one Signature, a child of the root, Reference '#' + the root's ID.
+    const signature = findEnvelopedSignature(parseXmlStrict(xml));
+    assert.ok(signature !== undefined);
+    verifyEnvelopedSignature(xml, signature, [idpKeys.certBase64]);
+    assert.equal(signature.previousSibling?.nodeName, 'saml:Issuer');
+    assert.match(xml, /<ds:KeyInfo><ds:X509Data><ds:X509Certificate>/);
   });
 
   test('both messages, signed for HTTP-POST, are valid against the SAML 2.0 protocol schema', async () => {
